@@ -1,0 +1,16 @@
+/* Auto-generated file. Do not edit!
+ *   Spec:      templates/kernels.lua
+ *   Selection: all kernels; targets scalar neon avx2 avx512
+ *   Generator: lta-gen (gen/); regenerate, never edit.
+ * Shard 1 of 4 of the scalar kernels (36 in all): the build compiles each shard
+ * with the scalar flags, so its source list stays fixed whatever the kernel set.
+ */
+#include "cpu/lta_fwd_bf16_k128_v128__scalar.c"
+#include "cpu/lta_fwd_bf16_k32_v32__scalar.c"
+#include "cpu/lta_fwd_bf16_k64_v64__scalar.c"
+#include "cpu/lta_fwd_f16_k128_v128__scalar.c"
+#include "cpu/lta_fwd_f16_k32_v32__scalar.c"
+#include "cpu/lta_fwd_f16_k64_v64__scalar.c"
+#include "cpu/lta_fwd_f32_k128_v128__scalar.c"
+#include "cpu/lta_fwd_f32_k32_v32__scalar.c"
+#include "cpu/lta_fwd_f32_k64_v64__scalar.c"

@@ -1,0 +1,146 @@
+/* lightattn.h: lightning attention (linear attention with a constant per-head decay).
+ *
+ * Per sequence n and query head h, with lam = exp(g_gamma[h]) and a K x V fp32 state S:
+ *
+ *   S = initial_state[n][h] or zeros
+ *   for t over the sequence (descending when reverse):
+ *     S[i][j]    = lam * S[i][j] + k[t][hk][i] * v[t][hk][j]
+ *     o[t][h][j] = sum_i (scale * q[t][h][i]) * S[i][j]
+ *   final_state[n][h] = S
+ *
+ * with hk = h / (num_heads / num_kv_heads) (GQA, MQA). Layouts are contiguous row-major:
+ * q [B,T,H,K], k [B,T,Hkv,K], v [B,T,Hkv,V], o [B,T,H,V], states [N,H,K,V] (fp32).
+ *
+ *   lta_forward_args a;
+ *   lta_forward_args_init(&a);
+ *   a.dtype = LTA_BF16;
+ *   a.batch = 2; a.seqlen = 100; a.num_heads = a.num_kv_heads = 8;
+ *   a.head_dim_k = a.head_dim_v = 64;
+ *   a.q = q; a.k = k; a.v = v; a.o = o;
+ *   a.layer_idx = 5; a.num_layers = 24;        (or a.g_gamma = your per-head log decays)
+ *   a.final_state = s; a.num_states = 2;
+ *   if (lta_forward(&a) != LTA_OK) fprintf(stderr, "%s\n", lta_last_error());
+ *
+ * Every argument is checked before any work starts: a rejected call returns an error code,
+ * lta_last_error() names the argument and its value, and no output has been written.
+ * All functions are thread-safe; error messages are per thread.
+ */
+#ifndef LIGHTATTN_H
+#define LIGHTATTN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(LTA_BUILDING_SHARED) && defined(__GNUC__)
+#define LTA_API __attribute__((visibility("default")))
+#else
+#define LTA_API
+#endif
+
+#define LTA_VERSION_MAJOR 0
+#define LTA_VERSION_MINOR 1
+#define LTA_VERSION_PATCH 0
+
+/* Result of every call. The set is small and stable; lta_last_error() says more. */
+typedef enum lta_status {
+  LTA_OK = 0,
+  LTA_ERR_NULL = 1,        /* a pointer that must hold data is NULL */
+  LTA_ERR_SIZE = 2,        /* a size is zero, negative, too large, or its byte count overflows */
+  LTA_ERR_HEADS = 3,       /* num_kv_heads does not divide num_heads */
+  LTA_ERR_SEQLENS = 4,     /* cu_seqlens is malformed, or batch != 1 with cu_seqlens */
+  LTA_ERR_STATE = 5,       /* num_states does not match the sequences, or states overlap */
+  LTA_ERR_DECAY = 6,       /* layer_idx / num_layers out of range, or a g_gamma entry > 0, NaN, inf */
+  LTA_ERR_SCALE = 7,       /* scale is not a positive finite number */
+  LTA_ERR_DTYPE = 8,       /* unknown dtype */
+  LTA_ERR_ALIAS = 9,       /* an output overlaps an input or another output */
+  LTA_ERR_UNSUPPORTED = 10,/* the requested ISA or kernel is not available on this machine */
+  LTA_ERR_NO_MEMORY = 11,  /* a workspace allocation failed */
+  LTA_ERR_MEMORY_SPACE = 12/* a device pointer was passed where host memory is required */
+} lta_status;
+
+typedef enum lta_dtype { LTA_F32 = 1, LTA_F16 = 2, LTA_BF16 = 3 } lta_dtype;
+
+/* Which kernels a call may use. AUTO: the best kernel for this CPU (the LTA_ISA environment
+ * variable, if set, takes AUTO's place: generic, scalar, neon, avx2 or avx512). GENERIC: the
+ * portable kernel with run-time sizes. An ISA: a kernel generated for exactly that instruction
+ * set when one matches the call, else the generic kernel; an error if the CPU lacks the ISA. */
+typedef enum lta_isa {
+  LTA_ISA_AUTO = 0,
+  LTA_ISA_GENERIC = 1,
+  LTA_ISA_SCALAR = 2,
+  LTA_ISA_NEON = 3,
+  LTA_ISA_AVX2 = 4,
+  LTA_ISA_AVX512 = 5
+} lta_isa;
+
+/* Largest head dim accepted (K and V). */
+#define LTA_MAX_HEAD_DIM 4096
+
+typedef struct lta_forward_args {
+  lta_dtype dtype;          /* of q, k, v and o */
+  int64_t batch;            /* B; must be 1 with cu_seqlens */
+  int64_t seqlen;           /* T; the total token count with cu_seqlens */
+  int64_t num_heads;        /* H, query heads */
+  int64_t num_kv_heads;     /* Hkv, divides H (Hkv = H: MHA, 1: MQA) */
+  int64_t head_dim_k;       /* K, of q and k: 1..LTA_MAX_HEAD_DIM */
+  int64_t head_dim_v;       /* V, of v and o: 1..LTA_MAX_HEAD_DIM */
+
+  const void *q, *k, *v;    /* inputs, see the layouts above */
+  void *o;                  /* output, [B,T,H,V] in dtype */
+
+  const float *initial_state; /* [N,H,K,V] or NULL (zero state) */
+  float *final_state;         /* [N,H,K,V] or NULL; may be the same buffer as initial_state */
+  int64_t num_states;         /* N when a state is given: B, or num_seqs with cu_seqlens */
+
+  const int64_t *cu_seqlens;  /* NULL, or N+1 offsets: 0 = cu[0] <= cu[1] <= ... = seqlen */
+  int64_t num_seqs;           /* N with cu_seqlens; sequence n is tokens [cu[n], cu[n+1]) */
+
+  const float *g_gamma;       /* [H] natural-log decay per query head, each <= 0; or NULL: */
+  int layer_idx, num_layers;  /*   g_gamma[h] = -(8/H) * (1 - layer_idx/num_layers) * h */
+
+  int has_scale;              /* 0: scale = 1/sqrt(K) */
+  float scale;                /* multiplies q when has_scale; positive and finite */
+
+  int reverse;                /* 1: walk each sequence from its last token to its first */
+  lta_isa isa;                /* kernel choice; see lta_isa */
+  int num_threads;            /* 0: LTA_NUM_THREADS, else all online CPUs */
+} lta_forward_args;
+
+/* Zero-fills *args: no states, no varlen, seed decay, default scale, AUTO kernel choice. */
+LTA_API void lta_forward_args_init(lta_forward_args *args);
+
+/* Computes o (and final_state, when given). */
+LTA_API lta_status lta_forward(const lta_forward_args *args);
+
+/* Checks args as lta_forward() does and sets *name to the kernel lta_forward() would run
+ * (a static string, e.g. "lta_fwd_bf16_k128_v128__avx2", or the generic kernel's name). */
+LTA_API lta_status lta_forward_kernel(const lta_forward_args *args, const char **name);
+
+/* Fills g_gamma[0..num_heads) with the seed's decay for a layer (fp32, h = 0 never decays). */
+LTA_API lta_status lta_seed_g_gamma(int64_t num_heads, int layer_idx, int num_layers,
+                                    float *g_gamma);
+
+/* The message of this thread's last failed call ("" if none). */
+LTA_API const char *lta_last_error(void);
+
+/* "LTA_ERR_SIZE" etc.; "unknown status" for other values. */
+LTA_API const char *lta_status_name(lta_status status);
+
+/* "avx2" etc.; NULL for other values. */
+LTA_API const char *lta_isa_name(lta_isa isa);
+
+/* 1 when this CPU (and its OS) can run code of isa; GENERIC and SCALAR always can. */
+LTA_API int lta_isa_supported(lta_isa isa);
+
+/* "0.1.0" */
+LTA_API const char *lta_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,307 @@
+/* lta_check.c: every argument of a call checked before any work (SPEC section 5).
+ *
+ * Each failure returns its status with a message naming the argument and its value; nothing
+ * the caller owns is written. On success the call is resolved: the decay array (the seed's
+ * formula or the caller's), the scale, the thread count and the kernel.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lta_internal.h"
+
+/* out = a * b * c ..., 0 on overflow past the largest object size. */
+static int product(int64_t *out, int count, const int64_t *f) {
+  int64_t r = 1;
+  for (int i = 0; i < count; i++)
+    if (__builtin_mul_overflow(r, f[i], &r) || r > (int64_t)(PTRDIFF_MAX / 2)) return 0;
+  *out = r;
+  return 1;
+}
+
+typedef struct span {
+  const char *name;
+  uintptr_t begin;
+  int64_t bytes;
+} span;
+
+static int overlap(const span *a, const span *b) {
+  return a->begin && b->begin && a->bytes > 0 && b->bytes > 0 &&
+         a->begin < b->begin + (uintptr_t)b->bytes && b->begin < a->begin + (uintptr_t)a->bytes;
+}
+
+static lta_status check_sizes(const lta_forward_args *a, const char *fn) {
+  const struct { const char *name; int64_t value, max; } sizes[] = {
+      {"batch", a->batch, INT64_MAX},
+      {"seqlen", a->seqlen, INT64_MAX},
+      {"num_heads", a->num_heads, INT32_MAX},
+      {"num_kv_heads", a->num_kv_heads, INT32_MAX},
+      {"head_dim_k", a->head_dim_k, LTA_MAX_HEAD_DIM},
+      {"head_dim_v", a->head_dim_v, LTA_MAX_HEAD_DIM},
+  };
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    if (sizes[i].value < 1)
+      return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld must be at least 1", fn, sizes[i].name,
+                      (long long)sizes[i].value);
+    if (sizes[i].value > sizes[i].max)
+      return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld is larger than the limit %lld", fn,
+                      sizes[i].name, (long long)sizes[i].value, (long long)sizes[i].max);
+  }
+  if (a->num_threads < 0)
+    return lta_fail(LTA_ERR_SIZE, "%s: num_threads=%d must be 0 (automatic) or positive", fn,
+                    a->num_threads);
+  if (a->num_heads % a->num_kv_heads != 0)
+    return lta_fail(LTA_ERR_HEADS, "%s: num_kv_heads=%lld does not divide num_heads=%lld", fn,
+                    (long long)a->num_kv_heads, (long long)a->num_heads);
+  return LTA_OK;
+}
+
+static lta_status check_seqlens(const lta_forward_args *a, const char *fn, int64_t *num_seqs) {
+  if (!a->cu_seqlens) {
+    if (a->num_seqs != 0)
+      return lta_fail(LTA_ERR_SEQLENS, "%s: num_seqs=%lld is given without cu_seqlens", fn,
+                      (long long)a->num_seqs);
+    *num_seqs = a->batch;
+    return LTA_OK;
+  }
+  const int64_t *cu = a->cu_seqlens, n = a->num_seqs;
+  if (a->batch != 1)
+    return lta_fail(LTA_ERR_SEQLENS, "%s: batch=%lld must be 1 with cu_seqlens", fn,
+                    (long long)a->batch);
+  if (n < 1)
+    return lta_fail(LTA_ERR_SEQLENS, "%s: num_seqs=%lld must be at least 1 with cu_seqlens",
+                    fn, (long long)n);
+  if (n > INT64_MAX / 2 / a->num_heads)
+    return lta_fail(LTA_ERR_SEQLENS, "%s: num_seqs=%lld is too large", fn, (long long)n);
+  if (cu[0] != 0)
+    return lta_fail(LTA_ERR_SEQLENS, "%s: cu_seqlens[0]=%lld must be 0", fn, (long long)cu[0]);
+  for (int64_t i = 1; i <= n; i++)
+    if (cu[i] < cu[i - 1])
+      return lta_fail(LTA_ERR_SEQLENS,
+                      "%s: cu_seqlens[%lld]=%lld is less than cu_seqlens[%lld]=%lld", fn,
+                      (long long)i, (long long)cu[i], (long long)(i - 1), (long long)cu[i - 1]);
+  if (cu[n] != a->seqlen)
+    return lta_fail(LTA_ERR_SEQLENS,
+                    "%s: cu_seqlens[%lld]=%lld must equal the token count seqlen=%lld", fn,
+                    (long long)n, (long long)cu[n], (long long)a->seqlen);
+  *num_seqs = n;
+  return LTA_OK;
+}
+
+static lta_status check_decay(const lta_forward_args *a, const char *fn) {
+  if (a->g_gamma) {
+    for (int64_t h = 0; h < a->num_heads; h++) {
+      float g = a->g_gamma[h];
+      if (!(g <= 0.0f) || isinf(g))
+        return lta_fail(LTA_ERR_DECAY,
+                        "%s: g_gamma[%lld]=%g must be a finite log decay <= 0", fn,
+                        (long long)h, (double)g);
+    }
+    return LTA_OK;
+  }
+  if (a->num_layers <= 0)
+    return lta_fail(LTA_ERR_DECAY, "%s: num_layers=%d must be positive (or pass g_gamma)", fn,
+                    a->num_layers);
+  if (a->layer_idx < 0 || a->layer_idx > a->num_layers)
+    return lta_fail(LTA_ERR_DECAY, "%s: layer_idx=%d must be in 0..num_layers=%d", fn,
+                    a->layer_idx, a->num_layers);
+  return LTA_OK;
+}
+
+/* The ISA choice: the argument, else LTA_ISA from the environment, else AUTO. */
+static lta_status resolve_isa(const lta_forward_args *a, const char *fn, lta_isa *isa) {
+  *isa = a->isa;
+  if ((int)a->isa < LTA_ISA_AUTO || a->isa > LTA_ISA_AVX512)
+    return lta_fail(LTA_ERR_UNSUPPORTED, "%s: isa=%d is not an lta_isa value", fn, (int)a->isa);
+  if (a->isa == LTA_ISA_AUTO) {
+    const char *env = getenv("LTA_ISA");
+    if (env && *env && strcmp(env, "auto") != 0) {
+      int found = 0;
+      for (int i = LTA_ISA_GENERIC; i <= LTA_ISA_AVX512 && !found; i++)
+        if (strcmp(env, lta_isa_name((lta_isa)i)) == 0) {
+          *isa = (lta_isa)i;
+          found = 1;
+        }
+      if (!found)
+        return lta_fail(LTA_ERR_UNSUPPORTED,
+                        "%s: LTA_ISA='%s' is not one of auto, generic, scalar, neon, avx2, avx512",
+                        fn, env);
+    }
+  }
+  if (!lta_isa_supported(*isa))
+    return lta_fail(LTA_ERR_UNSUPPORTED, "%s: isa=%s is not supported by this CPU%s", fn,
+                    lta_isa_name(*isa), a->isa == LTA_ISA_AUTO ? " (from LTA_ISA)" : "");
+  return LTA_OK;
+}
+
+static lta_status resolve_threads(const lta_forward_args *a, const char *fn, int *threads) {
+  *threads = a->num_threads;
+  if (*threads > 0) return LTA_OK;
+  const char *env = getenv("LTA_NUM_THREADS");
+  if (env && *env) {
+    char *end;
+    long n = strtol(env, &end, 10);
+    if (*end || n < 1 || n > 4096)
+      return lta_fail(LTA_ERR_SIZE, "%s: LTA_NUM_THREADS='%s' is not a number in 1..4096", fn,
+                      env);
+    *threads = (int)n;
+    return LTA_OK;
+  }
+  *threads = lta_cpu_count();
+  return LTA_OK;
+}
+
+static lta_status check_aliases(const lta_forward_args *a, const char *fn, int64_t q_bytes,
+                                int64_t kv_bytes[2], int64_t o_bytes, int64_t state_bytes,
+                                int64_t num_seqs) {
+  span in[] = {
+      {"q", (uintptr_t)a->q, q_bytes},
+      {"k", (uintptr_t)a->k, kv_bytes[0]},
+      {"v", (uintptr_t)a->v, kv_bytes[1]},
+      {"initial_state", (uintptr_t)a->initial_state, state_bytes},
+      {"g_gamma", (uintptr_t)a->g_gamma, a->num_heads * (int64_t)sizeof(float)},
+      {"cu_seqlens", (uintptr_t)a->cu_seqlens,
+       a->cu_seqlens ? (num_seqs + 1) * (int64_t)sizeof(int64_t) : 0},
+  };
+  span out[] = {{"o", (uintptr_t)a->o, o_bytes},
+                {"final_state", (uintptr_t)a->final_state, state_bytes}};
+  for (size_t i = 0; i < 2; i++)
+    for (size_t j = 0; j < sizeof in / sizeof in[0]; j++) {
+      /* Decode advances a state in place: the very same buffer is allowed. */
+      if (i == 1 && j == 3 && out[i].begin == in[j].begin) continue;
+      if (overlap(&out[i], &in[j]))
+        return lta_fail(LTA_ERR_ALIAS, "%s: %s=%p overlaps %s=%p", fn, out[i].name,
+                        (void *)out[i].begin, in[j].name, (void *)in[j].begin);
+    }
+  if (overlap(&out[0], &out[1]))
+    return lta_fail(LTA_ERR_ALIAS, "%s: o=%p overlaps final_state=%p", fn, (void *)out[0].begin,
+                    (void *)out[1].begin);
+  return LTA_OK;
+}
+
+lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_call *call) {
+  memset(call, 0, sizeof *call);
+  lta_status st;
+  if (!a) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  if (a->dtype != LTA_F32 && a->dtype != LTA_F16 && a->dtype != LTA_BF16)
+    return lta_fail(LTA_ERR_DTYPE, "%s: dtype=%d is not LTA_F32 (1), LTA_F16 (2) or LTA_BF16 (3)",
+                    fn, (int)a->dtype);
+  if ((st = check_sizes(a, fn))) return st;
+  const struct { const char *name; const void *ptr; } needed[] = {
+      {"q", a->q}, {"k", a->k}, {"v", a->v}, {"o", a->o}};
+  for (size_t i = 0; i < 4; i++)
+    if (!needed[i].ptr) return lta_fail(LTA_ERR_NULL, "%s: %s=NULL", fn, needed[i].name);
+
+  /* Byte counts of every buffer, each checked for overflow. */
+  int64_t es = a->dtype == LTA_F32 ? 4 : 2, B = a->batch, T = a->seqlen, H = a->num_heads,
+          Hkv = a->num_kv_heads, K = a->head_dim_k, V = a->head_dim_v;
+  int64_t q_bytes, kv_bytes[2], o_bytes;
+  const int64_t fq[] = {B, T, H, K, es}, fk[] = {B, T, Hkv, K, es}, fv[] = {B, T, Hkv, V, es},
+                fo[] = {B, T, H, V, es};
+  if (!product(&q_bytes, 5, fq) || !product(&kv_bytes[0], 5, fk) ||
+      !product(&kv_bytes[1], 5, fv) || !product(&o_bytes, 5, fo))
+    return lta_fail(LTA_ERR_SIZE,
+                    "%s: batch=%lld x seqlen=%lld x heads=%lld x head dims=%lld/%lld: the byte "
+                    "count overflows",
+                    fn, (long long)B, (long long)T, (long long)H, (long long)K, (long long)V);
+
+  int64_t N;
+  if ((st = check_seqlens(a, fn, &N))) return st;
+  int has_state = a->initial_state || a->final_state;
+  if (has_state && a->num_states != N)
+    return lta_fail(LTA_ERR_STATE, "%s: num_states=%lld does not match the %lld sequences", fn,
+                    (long long)a->num_states, (long long)N);
+  if (!has_state && a->num_states != 0 && a->num_states != N)
+    return lta_fail(LTA_ERR_STATE, "%s: num_states=%lld does not match the %lld sequences", fn,
+                    (long long)a->num_states, (long long)N);
+  int64_t state_bytes = 0;
+  const int64_t fs[] = {N, H, K, V, 4};
+  if (!product(&state_bytes, 5, fs))
+    return lta_fail(LTA_ERR_SIZE, "%s: states of %lld x %lld x %lld x %lld floats overflow", fn,
+                    (long long)N, (long long)H, (long long)K, (long long)V);
+  if (!has_state) state_bytes = 0;
+  if (a->initial_state && a->final_state && a->initial_state != a->final_state) {
+    span s0 = {"initial_state", (uintptr_t)a->initial_state, state_bytes};
+    span s1 = {"final_state", (uintptr_t)a->final_state, state_bytes};
+    if (overlap(&s0, &s1))
+      return lta_fail(LTA_ERR_STATE,
+                      "%s: final_state=%p partly overlaps initial_state=%p (same buffer or "
+                      "disjoint only)",
+                      fn, (void *)a->final_state, (void *)a->initial_state);
+  }
+
+  if ((st = check_decay(a, fn))) return st;
+  if (a->has_scale && !(a->scale > 0.0f && isfinite(a->scale)))
+    return lta_fail(LTA_ERR_SCALE, "%s: scale=%g must be positive and finite", fn,
+                    (double)a->scale);
+  lta_isa isa;
+  if ((st = resolve_isa(a, fn, &isa))) return st;
+  int threads;
+  if ((st = resolve_threads(a, fn, &threads))) return st;
+  if ((st = check_aliases(a, fn, q_bytes, kv_bytes, o_bytes, state_bytes, N))) return st;
+
+  /* The kernel: exact key first, then the best target; the generic one always applies. */
+  lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)K, (int32_t)V, (int32_t)H, a->reverse != 0,
+                  0};
+  size_t count;
+  const lta_entry *tab = lta_registry(&count);
+  call->kernel = lta_select(tab, count, &want, lta_cpu_targets(), isa);
+  if (!call->kernel)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s in this build "
+                    "(its kernel set has no generic kernel for this key)",
+                    fn, lta_dtype_string(want.dtype), (long long)K, (long long)V, want.reverse,
+                    lta_isa_name(isa));
+
+  if (!a->g_gamma) {
+    call->owned_g_gamma = malloc((size_t)H * sizeof(float));
+    if (!call->owned_g_gamma)
+      return lta_fail(LTA_ERR_NO_MEMORY, "%s: no memory for %lld decays", fn, (long long)H);
+    lta_seed_g_gamma(H, a->layer_idx, a->num_layers, call->owned_g_gamma);
+  }
+  lta_problem *p = &call->p;
+  p->dtype = (int)a->dtype;
+  p->reverse = a->reverse != 0;
+  p->batch = B;
+  p->seqlen = T;
+  p->num_heads = H;
+  p->num_kv_heads = Hkv;
+  p->K = K;
+  p->V = V;
+  p->num_seqs = N;
+  p->q = a->q;
+  p->k = a->k;
+  p->v = a->v;
+  p->o = a->o;
+  p->initial_state = a->initial_state;
+  p->final_state = a->final_state;
+  p->cu_seqlens = a->cu_seqlens;
+  p->g_gamma = a->g_gamma ? a->g_gamma : call->owned_g_gamma;
+  p->scale = a->has_scale ? a->scale : (float)(1.0 / sqrt((double)K));
+  int64_t items = N * H;
+  call->threads = items < threads ? (int)items : threads;
+  return LTA_OK;
+}
+
+void lta_call_free(lta_call *call) {
+  free(call->owned_g_gamma);
+  call->owned_g_gamma = NULL;
+}
+
+lta_status lta_seed_g_gamma(int64_t num_heads, int layer_idx, int num_layers, float *g_gamma) {
+  const char *fn = "lta_seed_g_gamma";
+  if (num_heads < 1)
+    return lta_fail(LTA_ERR_SIZE, "%s: num_heads=%lld must be at least 1", fn,
+                    (long long)num_heads);
+  if (!g_gamma) return lta_fail(LTA_ERR_NULL, "%s: g_gamma=NULL", fn);
+  if (num_layers <= 0)
+    return lta_fail(LTA_ERR_DECAY, "%s: num_layers=%d must be positive", fn, num_layers);
+  if (layer_idx < 0 || layer_idx > num_layers)
+    return lta_fail(LTA_ERR_DECAY, "%s: layer_idx=%d must be in 0..num_layers=%d", fn, layer_idx,
+                    num_layers);
+  /* The seed computes this in fp32: -(8/H) * (1 - layer_idx/num_layers) * h. */
+  float rate = (8.0f / (float)num_heads) * (1.0f - (float)layer_idx / (float)num_layers);
+  for (int64_t h = 0; h < num_heads; h++) g_gamma[h] = -rate * (float)h;
+  return LTA_OK;
+}

@@ -1,0 +1,49 @@
+/* lta_forward.c: the public forward entry points.
+ *
+ * lta_forward(): check and resolve the call (lta_check.c, which also selects the kernel),
+ * then run it over threads (lta_threads.c). LTA_VERBOSE=1 prints each call's choice on stderr,
+ * saying so when the generic kernel serves a shape no generated kernel covers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lta_internal.h"
+
+void lta_forward_args_init(lta_forward_args *args) {
+  if (args) memset(args, 0, sizeof *args);
+}
+
+static void report(const lta_call *c) {
+  const char *env = getenv("LTA_VERBOSE");
+  if (!env || !*env || strcmp(env, "0") == 0) return;
+  const lta_problem *p = &c->p;
+  int generic = lta_entry_is_generic(c->kernel);
+  fprintf(stderr,
+          "lightattn: lta_forward %s N=%lld T=%lld H=%lld/%lld K=%lld V=%lld%s -> %s on %d "
+          "thread(s)%s\n",
+          lta_dtype_string(p->dtype), (long long)p->num_seqs, (long long)p->seqlen,
+          (long long)p->num_heads, (long long)p->num_kv_heads, (long long)p->K, (long long)p->V,
+          p->reverse ? " reverse" : "", c->kernel->name, c->threads,
+          generic ? " (generic kernel: no generated kernel matches, or it was asked for)" : "");
+}
+
+lta_status lta_forward(const lta_forward_args *args) {
+  lta_call call;
+  lta_status st = lta_forward_prepare(args, "lta_forward", &call);
+  if (st == LTA_OK) {
+    report(&call);
+    st = lta_cpu_execute(&call, "lta_forward");
+  }
+  lta_call_free(&call);
+  return st;
+}
+
+lta_status lta_forward_kernel(const lta_forward_args *args, const char **name) {
+  if (!name) return lta_fail(LTA_ERR_NULL, "lta_forward_kernel: name=NULL");
+  lta_call call;
+  lta_status st = lta_forward_prepare(args, "lta_forward_kernel", &call);
+  *name = st == LTA_OK ? call.kernel->name : NULL;
+  lta_call_free(&call);
+  return st;
+}

@@ -1,0 +1,79 @@
+/* lta_internal.h: the runtime's parts, in the order a call passes through them:
+ *
+ *   lightattn.h -> lta_forward.c (entry) -> lta_check.c (arguments -> lta_problem)
+ *               -> lta_registry.c (key -> kernel) -> lta_threads.c (items over threads)
+ *               -> a generated kernel (generated/cpu/...)
+ *
+ * lta_cpu.c answers which targets this CPU runs; lta_error.c keeps the per-thread message.
+ * Tests link the static library and may use these declarations; users may not.
+ */
+#ifndef LTA_INTERNAL_H
+#define LTA_INTERNAL_H
+
+#include "lightattn.h"
+#include "lta_kernel.h"
+#include "lta_key.h"
+
+/* ---- errors (lta_error.c) ---- */
+
+/* Records "fmt..." as this thread's message and returns status. */
+lta_status lta_fail(lta_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- registry and selection (lta_registry.c) ---- */
+
+typedef struct lta_entry {
+  const char *name;
+  lta_key key;
+  lta_cpu_run_fn run;
+  lta_cpu_workspace_fn workspace;
+} lta_entry;
+
+/* The kernels built into this library, sorted by name. */
+const lta_entry *lta_registry(size_t *count);
+
+/* 1 for the generic kernels: every size taken at run time, plain scalar code. */
+int lta_entry_is_generic(const lta_entry *e);
+
+/* The best entry of tab for the functional key want (op, dtype, K, V, H, reverse; its target is
+ * ignored), among targets in the bit mask targets (1 << lta_target):
+ *   isa AUTO:     any allowed target;
+ *   isa GENERIC:  generic entries only;
+ *   isa X:        entries of target X, else generic ones.
+ * Preference: fixed K and V over any, then the higher target, then fixed H over any.
+ * NULL when nothing applies. */
+const lta_entry *lta_select(const lta_entry *tab, size_t n, const lta_key *want,
+                            unsigned targets, lta_isa isa);
+
+/* The lta_target of an ISA choice, or -1 for AUTO and GENERIC. */
+int lta_isa_target(lta_isa isa);
+
+/* ---- CPU (lta_cpu.c, compiled without ISA flags) ---- */
+
+/* Bit mask (1 << lta_target) of the targets this CPU and OS run. Cached after the first call. */
+unsigned lta_cpu_targets(void);
+
+/* Online CPUs this process may run on (at least 1). */
+int lta_cpu_count(void);
+
+/* ---- a checked call (lta_check.c) ---- */
+
+typedef struct lta_call {
+  lta_problem p;
+  const lta_entry *kernel;
+  int threads;
+  float *owned_g_gamma; /* the seed's decay when the caller gave none; freed by lta_call_free */
+} lta_call;
+
+/* Checks every argument (SPEC section 5), resolves the decay, scale and thread count, and
+ * selects the kernel. fn names the public function in messages. Writes nothing the caller
+ * owns; on failure returns the status with the message set. */
+lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_call *call);
+void lta_call_free(lta_call *call);
+
+/* ---- threads (lta_threads.c) ---- */
+
+/* Runs the call's kernel over all items on call->threads threads, each with its own
+ * workspace. Returns LTA_ERR_NO_MEMORY (nothing written) if a workspace cannot be had. */
+lta_status lta_cpu_execute(const lta_call *call, const char *fn);
+
+#endif

@@ -1,0 +1,127 @@
+/* lta_kernel.h: the contract between the runtime and the generated CPU kernels.
+ *
+ * The runtime checks a call, resolves it into an lta_problem (decay array, scale, sizes), and
+ * hands each thread a range of work items. An item is one (sequence n, query head h) pair,
+ * item = n * num_heads + h; items are independent (each owns its output rows and its state),
+ * so a kernel needs no synchronisation and its result does not depend on the thread count.
+ *
+ * Every generated kernel file defines
+ *   void   NAME(const lta_problem *p, int64_t first, int64_t last, void *ws);   items [first, last)
+ *   size_t NAME_workspace(const lta_problem *p);                                 bytes per thread
+ * The workspace is 64-byte aligned, owned by the calling thread, and its content is undefined
+ * on entry.
+ */
+#ifndef LTA_KERNEL_H
+#define LTA_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lta_key.h"
+
+typedef struct lta_problem {
+  int dtype;              /* LTA_KEY_F32, LTA_KEY_F16, LTA_KEY_BF16: q, k, v and o */
+  int reverse;            /* 1: tokens of each sequence are visited last to first */
+  int64_t batch, seqlen;  /* q is [batch, seqlen, H, K] */
+  int64_t num_heads, num_kv_heads, K, V;
+  int64_t num_seqs;       /* N: batch, or the number of varlen sequences */
+  const void *q, *k, *v;
+  void *o;
+  const float *initial_state; /* [N, H, K, V] or NULL (zeros) */
+  float *final_state;         /* [N, H, K, V] or NULL; may equal initial_state */
+  const int64_t *cu_seqlens;  /* [N + 1] or NULL */
+  const float *g_gamma;       /* [H]: log decay per query head, finite and <= 0 */
+  float scale;                /* multiplies q */
+} lta_problem;
+
+typedef void (*lta_cpu_run_fn)(const lta_problem *p, int64_t first, int64_t last, void *ws);
+typedef size_t (*lta_cpu_workspace_fn)(const lta_problem *p);
+
+/* Rows [*row0, *row1) of the flattened [batch * seqlen] token axis that sequence n owns. */
+static inline void lta_seq_rows(const lta_problem *p, int64_t n, int64_t *row0, int64_t *row1) {
+  if (p->cu_seqlens) {
+    *row0 = p->cu_seqlens[n];
+    *row1 = p->cu_seqlens[n + 1];
+  } else {
+    *row0 = n * p->seqlen;
+    *row1 = *row0 + p->seqlen;
+  }
+}
+
+/* Floats rounded up to a 64-byte multiple: workspace regions stay aligned. */
+static inline size_t lta_ws_floats(int64_t n) { return (size_t)((n + 15) & ~(int64_t)15); }
+
+/* ---- element conversions (round to nearest even, NaN kept NaN) ---- */
+
+static inline float lta_bits_f32(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+static inline uint32_t lta_f32_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+static inline float lta_bf16_to_f32(uint16_t b) { return lta_bits_f32((uint32_t)b << 16); }
+
+static inline uint16_t lta_f32_to_bf16(float f) {
+  uint32_t u = lta_f32_bits(f);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40u); /* quiet NaN */
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return (uint16_t)(u >> 16);
+}
+
+static inline float lta_f16_to_f32(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu;
+  if (exp == 0x1f) return lta_bits_f32(sign | 0x7f800000u | (man << 13)); /* inf, NaN */
+  if (exp == 0) { /* zero or subnormal: man * 2^-24 is exact in f32 */
+    float f = (float)man * 5.9604644775390625e-8f;
+    return sign ? -f : f;
+  }
+  return lta_bits_f32(sign | ((exp + 112u) << 23) | (man << 13));
+}
+
+static inline uint16_t lta_f32_to_f16(float f) {
+  uint32_t u = lta_f32_bits(f), sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+  if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((a >> 13) & 0x3ffu)); /* NaN */
+  if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u); /* rounds to >= 65520: inf */
+  if (a < 0x38800000u) { /* below 2^-14: subnormal f16, rounded by the FPU's own addition */
+    float m = lta_bits_f32(a) + 0.5f; /* 0.5 = 2^-1: puts the f16 subnormal ulp at bit 0 */
+    return (uint16_t)(sign | (lta_f32_bits(m) - 0x3f000000u));
+  }
+  uint32_t r = a + 0xfffu + ((a >> 13) & 1u) - (112u << 23);
+  return (uint16_t)(sign | (r >> 13));
+}
+
+/* Loads n elements of a row into floats, times mul. */
+static inline void lta_load_f32(const void *src, float *dst, int64_t n, float mul) {
+  const float *s = (const float *)src;
+  for (int64_t i = 0; i < n; i++) dst[i] = s[i] * mul;
+}
+static inline void lta_load_f16(const void *src, float *dst, int64_t n, float mul) {
+  const uint16_t *s = (const uint16_t *)src;
+  for (int64_t i = 0; i < n; i++) dst[i] = lta_f16_to_f32(s[i]) * mul;
+}
+static inline void lta_load_bf16(const void *src, float *dst, int64_t n, float mul) {
+  const uint16_t *s = (const uint16_t *)src;
+  for (int64_t i = 0; i < n; i++) dst[i] = lta_bf16_to_f32(s[i]) * mul;
+}
+
+/* Stores n floats as a row of the output dtype. */
+static inline void lta_store_f32(void *dst, const float *src, int64_t n) {
+  memcpy(dst, src, (size_t)n * sizeof(float));
+}
+static inline void lta_store_f16(void *dst, const float *src, int64_t n) {
+  uint16_t *d = (uint16_t *)dst;
+  for (int64_t i = 0; i < n; i++) d[i] = lta_f32_to_f16(src[i]);
+}
+static inline void lta_store_bf16(void *dst, const float *src, int64_t n) {
+  uint16_t *d = (uint16_t *)dst;
+  for (int64_t i = 0; i < n; i++) d[i] = lta_f32_to_bf16(src[i]);
+}
+
+#endif

@@ -1,0 +1,31 @@
+-- The default kernel set of lightattn: the axes to instantiate, the combinations to skip, and
+-- the template for each op and target family. lta-gen takes the product of the axes, asks
+-- keep() about each combination, and renders one file per kept kernel (see gen/spec.c).
+
+axis "op"     { "fwd" }                        -- forward of SPEC section 1 (backward, decode later)
+axis "dtype"  { "f32", "f16", "bf16" }         -- element type of q, k, v, o; states are always f32
+axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken at run time
+axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
+axis "H"      { 0, 16, 32, 64 }                -- query heads; 0 = any
+axis "dir"    { "fwd", "rev" }                 -- time direction: prefix or suffix recurrence
+axis "target" { "scalar", "neon", "avx2", "avx512" }  -- instruction set; chosen at run time
+
+-- The head dims of the models in use: K = V, and RetNet's V = 2K.
+local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
+                     ["256x256"] = true, ["64x128"] = true }
+
+keep(function(k)
+  -- The generic kernel (K = V = any) is the fallback for every valid shape: plain scalar code,
+  -- portable to any CPU, and the reference that the benchmarks measure against.
+  if k.K == 0 or k.V == 0 then
+    return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "scalar"
+  end
+  if not pairs_kept[k.K .. "x" .. k.V] then return false end
+  -- A CPU kernel loops over (sequence, head) items: a fixed head count changes nothing in its
+  -- inner loops, so on CPU targets only "any" is built. (Head counts pay on GPUs, where they
+  -- shape the grid; the CUDA family will keep them.)
+  if k.family == "cpu" and k.H ~= 0 then return false end
+  return true
+end)
+
+template { op = "fwd", family = "cpu", file = "cpu_fwd.c.lt" }

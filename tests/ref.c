@@ -1,0 +1,117 @@
+/* ref.c: the double-precision reference of SPEC section 1 (see ref.h). */
+#include "ref.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t ref_elem_size(lta_dtype dtype) { return dtype == LTA_F32 ? 4 : 2; }
+
+double ref_decode(lta_dtype dtype, const void *buf, int64_t i) {
+  if (dtype == LTA_F32) return ((const float *)buf)[i];
+  uint16_t h = ((const uint16_t *)buf)[i];
+  if (dtype == LTA_BF16) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+  }
+  int sign = h >> 15, e = (h >> 10) & 31, m = h & 1023;
+  double x;
+  if (e == 31) x = m ? NAN : INFINITY;
+  else if (e == 0) x = ldexp(m, -24);
+  else x = ldexp(1024 + m, e - 25);
+  return sign ? -x : x;
+}
+
+void ref_encode(lta_dtype dtype, void *buf, int64_t i, double x) {
+  if (dtype == LTA_F32) {
+    ((float *)buf)[i] = (float)x;
+  } else if (dtype == LTA_F16) {
+    _Float16 h = (_Float16)(float)x; /* the compiler's own rounding, not the library's */
+    memcpy((uint16_t *)buf + i, &h, 2);
+  } else {
+    /* Round to nearest even through the exponent: bf16 keeps 8 significant bits. */
+    float f = (float)x;
+    int e;
+    double m = frexp(f, &e); /* f = m * 2^e, 0.5 <= |m| < 1 */
+    double r = ldexp(nearbyint(ldexp(m, 8)), e - 8);
+    float g = (float)r;
+    uint32_t u;
+    memcpy(&u, &g, 4);
+    ((uint16_t *)buf)[i] = (uint16_t)(u >> 16);
+  }
+}
+
+double ref_uniform(ref_rng *r) {
+  /* splitmix64 */
+  uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return (double)(z >> 11) * 0x1.0p-52 - 1.0;
+}
+
+void ref_fill(ref_rng *r, lta_dtype dtype, void *buf, int64_t n, double amp) {
+  for (int64_t i = 0; i < n; i++) ref_encode(dtype, buf, i, amp * ref_uniform(r));
+}
+
+static double max_abs(const double *x, int64_t n) {
+  double m = 0;
+  for (int64_t i = 0; i < n; i++) m = fmax(m, fabs(x[i]));
+  return m > 1e-30 ? m : 1e-30;
+}
+
+double ref_error(lta_dtype dtype, const void *got, const double *want, int64_t n) {
+  double worst = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double d = fabs(ref_decode(dtype, got, i) - want[i]);
+    if (!(d <= worst)) worst = d; /* NaN is the worst */
+  }
+  return worst / max_abs(want, n);
+}
+
+double ref_error_f32(const float *got, const double *want, int64_t n) {
+  return ref_error(LTA_F32, got, want, n);
+}
+
+void ref_retnet_g_gamma(int64_t H, float *g) {
+  for (int64_t h = 0; h < H; h++) g[h] = (float)log(1.0 - ldexp(1.0, -5 - (int)(h % 40)));
+}
+
+void ref_forward(const ref_case *c) {
+  const int64_t H = c->H, Hkv = c->Hkv, K = c->K, V = c->V, group = H / Hkv;
+  double *S = malloc((size_t)(K * V) * sizeof(double));
+  double *q = malloc((size_t)K * sizeof(double)), *k = malloc((size_t)K * sizeof(double));
+  double *v = malloc((size_t)V * sizeof(double));
+  for (int64_t n = 0; n < c->N; n++) {
+    int64_t r0 = c->cu ? c->cu[n] : n * c->T, r1 = c->cu ? c->cu[n + 1] : (n + 1) * c->T;
+    for (int64_t h = 0; h < H; h++) {
+      int64_t hk = h / group, st = (n * H + h) * K * V;
+      double lam = exp((double)c->g_gamma[h]);
+      for (int64_t i = 0; i < K * V; i++) S[i] = c->s0 ? c->s0[st + i] : 0.0;
+      for (int64_t step = 0; step < r1 - r0; step++) {
+        int64_t r = c->reverse ? r1 - 1 - step : r0 + step;
+        for (int64_t i = 0; i < K; i++) {
+          q[i] = (double)c->scale * ref_decode(c->dtype, c->q, (r * H + h) * K + i);
+          k[i] = ref_decode(c->dtype, c->k, (r * Hkv + hk) * K + i);
+        }
+        for (int64_t j = 0; j < V; j++) v[j] = ref_decode(c->dtype, c->v, (r * Hkv + hk) * V + j);
+        double *o = c->o + (r * H + h) * V;
+        for (int64_t j = 0; j < V; j++) o[j] = 0;
+        for (int64_t i = 0; i < K; i++) {
+          double *Si = S + i * V;
+          for (int64_t j = 0; j < V; j++) {
+            Si[j] = lam * Si[j] + k[i] * v[j];
+            o[j] += q[i] * Si[j];
+          }
+        }
+      }
+      for (int64_t i = 0; i < K * V; i++) c->sT[st + i] = S[i];
+    }
+  }
+  free(S);
+  free(q);
+  free(k);
+  free(v);
+}

@@ -1,0 +1,49 @@
+/* ref.h: the tests' double-precision reference and the helpers around it.
+ *
+ * The reference is the plain recurrence of SPEC section 1 in double, fed the same (rounded)
+ * inputs as the kernels. Its element decoding is written here, independently of the library's.
+ */
+#ifndef LTA_TEST_REF_H
+#define LTA_TEST_REF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lightattn.h"
+
+typedef struct ref_case {
+  lta_dtype dtype;
+  int64_t B, T, H, Hkv, K, V;
+  int reverse;
+  const void *q, *k, *v;      /* in dtype */
+  const float *s0;            /* [N,H,K,V] or NULL */
+  const int64_t *cu;          /* [N+1] or NULL */
+  int64_t N;
+  const float *g_gamma;       /* [H] */
+  float scale;
+  double *o;                  /* out: [B*T, H, V] */
+  double *sT;                 /* out: [N, H, K, V] */
+} ref_case;
+
+void ref_forward(const ref_case *c);
+
+/* Element decoding and encoding, independent of the library. */
+double ref_decode(lta_dtype dtype, const void *buf, int64_t i);
+void ref_encode(lta_dtype dtype, void *buf, int64_t i, double x); /* round to nearest even */
+size_t ref_elem_size(lta_dtype dtype);
+
+/* A small deterministic generator. */
+typedef struct ref_rng { uint64_t s; } ref_rng;
+double ref_uniform(ref_rng *r); /* in [-1, 1) */
+
+/* Fills n elements of dtype with uniform values in [-amp, amp), rounded to dtype. */
+void ref_fill(ref_rng *r, lta_dtype dtype, void *buf, int64_t n, double amp);
+
+/* max |got - want| / max(max |want|, tiny) over n elements; got in dtype or float. */
+double ref_error(lta_dtype dtype, const void *got, const double *want, int64_t n);
+double ref_error_f32(const float *got, const double *want, int64_t n);
+
+/* RetNet's decays, log(1 - 2^(-5-h)), as an explicit g_gamma. */
+void ref_retnet_g_gamma(int64_t H, float *g);
+
+#endif
