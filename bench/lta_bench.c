@@ -1,0 +1,189 @@
+/* lta-bench: the main job. Runs the seed's example, then times the kernels the runtime picks
+ * against the plain generic kernel (the reference: scalar, sizes at run time) in the same run.
+ *
+ *   lta-bench            the example and the table (1 thread and all threads)
+ *   lta-bench --quick    the example and a shorter table
+ *
+ * Effective GFLOP/s count the minimal 4*K*V flops per token and head (SPEC section 6).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lightattn.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static float uniform(void) { /* xorshift64*, in [-1, 1) */
+  rng_state ^= rng_state >> 12, rng_state ^= rng_state << 25, rng_state ^= rng_state >> 27;
+  return (float)((rng_state * 0x2545f4914f6cdd1dull) >> 40) * 0x1.0p-23f - 1.0f;
+}
+
+static uint16_t to_bf16(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+static float from_bf16(uint16_t b) {
+  uint32_t u = (uint32_t)b << 16;
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+
+static void *random_buffer(lta_dtype dt, size_t n) {
+  size_t es = dt == LTA_F32 ? 4 : 2;
+  void *p = malloc(n * es);
+  if (!p) {
+    fprintf(stderr, "lta-bench: out of memory\n");
+    exit(1);
+  }
+  for (size_t i = 0; i < n; i++) {
+    float x = uniform();
+    if (dt == LTA_F32) ((float *)p)[i] = x;
+    else ((uint16_t *)p)[i] = to_bf16(x);
+  }
+  return p;
+}
+
+static void check(lta_status st) {
+  if (st != LTA_OK) {
+    fprintf(stderr, "lta-bench: %s: %s\n", lta_status_name(st), lta_last_error());
+    exit(1);
+  }
+}
+
+/* The seed's example: q, k, v of shape (2, 100, 8, 64), layer 5 of 24, the final state out. */
+static void seed_example(lta_dtype dt) {
+  const int64_t B = 2, T = 100, H = 8, D = 64;
+  size_t n = (size_t)(B * T * H * D), es = dt == LTA_F32 ? 4 : 2;
+  void *q = random_buffer(dt, n), *k = random_buffer(dt, n), *v = random_buffer(dt, n);
+  void *o = malloc(n * es), *o_ref = malloc(n * es);
+  float *s = malloc((size_t)(B * H * D * D) * sizeof(float));
+  float *s_ref = malloc((size_t)(B * H * D * D) * sizeof(float));
+
+  lta_forward_args a;
+  lta_forward_args_init(&a);
+  a.dtype = dt;
+  a.batch = B, a.seqlen = T, a.num_heads = a.num_kv_heads = H;
+  a.head_dim_k = a.head_dim_v = D;
+  a.q = q, a.k = k, a.v = v, a.o = o;
+  a.layer_idx = 5, a.num_layers = 24;
+  a.final_state = s, a.num_states = B;
+  const char *name;
+  check(lta_forward_kernel(&a, &name));
+  check(lta_forward(&a));
+  lta_forward_args r = a; /* the same call on the plain generic kernel */
+  r.o = o_ref, r.final_state = s_ref, r.isa = LTA_ISA_GENERIC;
+  check(lta_forward(&r));
+
+  double err = 0, mag = 0, serr = 0, smag = 0;
+  for (size_t i = 0; i < n; i++) {
+    double x = dt == LTA_F32 ? ((float *)o)[i] : from_bf16(((uint16_t *)o)[i]);
+    double y = dt == LTA_F32 ? ((float *)o_ref)[i] : from_bf16(((uint16_t *)o_ref)[i]);
+    err = fmax(err, fabs(x - y)), mag = fmax(mag, fabs(y));
+  }
+  for (size_t i = 0; i < (size_t)(B * H * D * D); i++)
+    serr = fmax(serr, fabs((double)s[i] - s_ref[i])), smag = fmax(smag, fabs((double)s_ref[i]));
+  float g[8];
+  lta_seed_g_gamma(H, 5, 24, g);
+  printf("seed example (%s): q, k, v (2, 100, 8, 64), layer 5 of 24 -> o (2, 100, 8, 64), "
+         "final_state (2, 8, 64, 64)\n",
+         dt == LTA_F32 ? "f32" : "bf16");
+  printf("  kernel %s; g_gamma = [%.4f %.4f ... %.4f]; o[0,0,0,:3] = [%.5f %.5f %.5f]\n", name,
+         g[0], g[1], g[7],
+         dt == LTA_F32 ? ((float *)o)[0] : from_bf16(((uint16_t *)o)[0]),
+         dt == LTA_F32 ? ((float *)o)[1] : from_bf16(((uint16_t *)o)[1]),
+         dt == LTA_F32 ? ((float *)o)[2] : from_bf16(((uint16_t *)o)[2]));
+  printf("  against the generic kernel: output differs by %.2e of its largest value, state by "
+         "%.2e\n\n",
+         err / mag, serr / smag);
+  free(q), free(k), free(v), free(o), free(o_ref), free(s), free(s_ref);
+}
+
+typedef struct shape {
+  int64_t B, T, H, K, V;
+  lta_dtype dt;
+} shape;
+
+/* Median seconds of reps calls. */
+static double time_call(lta_forward_args *a, int reps) {
+  double t[16];
+  check(lta_forward(a)); /* warm-up: page faults, caches */
+  for (int i = 0; i < reps; i++) {
+    double t0 = now();
+    check(lta_forward(a));
+    t[i] = now() - t0;
+  }
+  for (int i = 1; i < reps; i++) /* insertion sort */
+    for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+      double x = t[j];
+      t[j] = t[j - 1], t[j - 1] = x;
+    }
+  return t[reps / 2];
+}
+
+static void bench_shape(const shape *s, int threads, int reps) {
+  size_t nq = (size_t)(s->B * s->T * s->H * s->K), nv = (size_t)(s->B * s->T * s->H * s->V);
+  size_t es = s->dt == LTA_F32 ? 4 : 2;
+  void *q = random_buffer(s->dt, nq), *k = random_buffer(s->dt, nq), *v = random_buffer(s->dt, nv);
+  void *o = malloc(nv * es);
+  float *st = malloc((size_t)(s->B * s->H * s->K * s->V) * sizeof(float));
+  lta_forward_args a;
+  lta_forward_args_init(&a);
+  a.dtype = s->dt;
+  a.batch = s->B, a.seqlen = s->T, a.num_heads = a.num_kv_heads = s->H;
+  a.head_dim_k = s->K, a.head_dim_v = s->V;
+  a.q = q, a.k = k, a.v = v, a.o = o, a.final_state = st, a.num_states = s->B;
+  a.layer_idx = 3, a.num_layers = 24;
+  a.num_threads = threads;
+  const char *name;
+  check(lta_forward_kernel(&a, &name));
+  double t = time_call(&a, reps);
+  a.isa = LTA_ISA_GENERIC;
+  double t_ref = time_call(&a, reps);
+  double flops = 4.0 * (double)(s->B * s->T * s->H) * (double)(s->K * s->V);
+  printf("| %lld, %lld, %lld, %lld, %lld | %s | %d | %s | %.2f | %.1f | %.2f | %.1f | %.2fx |\n",
+         (long long)s->B, (long long)s->T, (long long)s->H, (long long)s->K, (long long)s->V,
+         s->dt == LTA_F32 ? "f32" : "bf16", threads, name, t * 1e3, flops / t * 1e-9,
+         t_ref * 1e3, flops / t_ref * 1e-9, t_ref / t);
+  fflush(stdout);
+  free(q), free(k), free(v), free(o), free(st);
+}
+
+int main(int argc, char **argv) {
+  int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  printf("lightattn %s\n\n", lta_version());
+  seed_example(LTA_F32);
+  seed_example(LTA_BF16);
+
+  static const shape shapes[] = {
+      {1, 4096, 16, 64, 64, LTA_F32},  {1, 4096, 16, 128, 128, LTA_F32},
+      {4, 2048, 8, 128, 128, LTA_F32}, {1, 4096, 16, 128, 128, LTA_BF16},
+      {2, 1024, 8, 48, 48, LTA_F32},
+  };
+  int nshapes = quick ? 2 : (int)(sizeof shapes / sizeof shapes[0]);
+  int all = 0;
+  const char *env = getenv("LTA_NUM_THREADS");
+  if (env) all = atoi(env);
+  if (all <= 0) all = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  printf("Forward, layer 3 of 24, final state written; median of %d runs after a warm-up.\n"
+         "generic = the plain scalar kernel with run-time sizes, timed in the same run.\n\n",
+         quick ? 3 : 5);
+  printf("| B, T, H, K, V | dtype | threads | kernel | ms | GFLOP/s | generic ms | generic "
+         "GFLOP/s | speed-up |\n|---|---|---|---|---|---|---|---|---|\n");
+  for (int i = 0; i < nshapes; i++) {
+    bench_shape(&shapes[i], 1, quick ? 3 : 5);
+    if (all > 1) bench_shape(&shapes[i], all, quick ? 3 : 5);
+  }
+  return 0;
+}

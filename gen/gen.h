@@ -45,7 +45,7 @@ typedef struct gen_template {
   char *display;   /* "templates/cpu_fwd.c.lt": the chunk name of every message */
   int op;          /* lta_op it renders */
   const char *family;
-  char *where;     /* "templates/kernels.lua:12:" where the spec declared it */
+  char *where;     /* "templates/kernels.lua:12: " where the spec declared it */
   int chunk_ref;   /* Lua registry reference of the compiled chunk, or LUA_NOREF */
 } gen_template;
 
@@ -63,6 +63,9 @@ typedef struct gen_select {
   int nonly;
   int targets[LTA_TARGET_COUNT]; /* 1 = keep kernels of this target */
 } gen_select;
+
+/* Frees everything spec_load and template_render_all allocated (also after an error). */
+void spec_free(gen_spec *spec);
 
 /* Display name of a path: its last folder and its file name ("templates/x.c.lt"). */
 char *display_name(const char *path);
@@ -93,6 +96,7 @@ void output_lists(const gen_spec *spec, const gen_select *sel, int shards, gen_f
  * Returns GEN_OK or GEN_ERR_IO (with a message on stderr). */
 int output_write(const char *out_dir, const gen_spec *spec, gen_file *lists, int nlists,
                  int quiet);
+void output_free(gen_file *files, int nfiles);
 
 /* The banner that opens every generated file; also how stale files are recognised. */
 #define GEN_BANNER_FIRST "/* Auto-generated file. Do not edit!"

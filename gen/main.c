@@ -126,9 +126,13 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
   gen_limits *lim;
   lua_getallocf(L, (void **)&lim);
   lim->steps += GEN_HOOK_STEP;
-  if (lim->steps > GEN_INSTRUCTION_LIMIT)
-    luaL_error(L, "ran past the limit of %d million Lua instructions (an endless loop?)",
-               (int)(GEN_INSTRUCTION_LIMIT / 1000000));
+  if (lim->steps > GEN_INSTRUCTION_LIMIT) {
+    luaL_where(L, 0); /* in a hook, level 0 is the Lua function being run */
+    lua_pushfstring(L, "ran past the limit of %d million Lua instructions (an endless loop?)",
+                    (int)(GEN_INSTRUCTION_LIMIT / 1000000));
+    lua_concat(L, 2);
+    lua_error(L);
+  }
 }
 
 void gen_budget_reset(lua_State *L) {
@@ -275,7 +279,10 @@ static int protected_run(lua_State *L) {
 int main(int argc, char **argv) {
   gen_options opt = {0};
   int rc = parse_args(argc, argv, &opt);
-  if (rc >= 0) return rc;
+  if (rc >= 0) {
+    free(opt.sel.only);
+    return rc;
+  }
 
   gen_run run = {&opt, NULL, {0}};
   gen_buf spec_path = {0};
@@ -304,11 +311,8 @@ int main(int argc, char **argv) {
   if (lua_pcall(L, 1, 0, 1) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "lta-gen: %s\n", msg ? msg : "unknown error");
-    lua_close(L);
-    return GEN_ERR_INPUT;
-  }
-
-  if (opt.list) {
+    rc = GEN_ERR_INPUT;
+  } else if (opt.list) {
     for (int i = 0; i < run.spec.nkernels; i++) puts(run.spec.kernels[i].name);
     rc = GEN_OK;
   } else {
@@ -316,7 +320,11 @@ int main(int argc, char **argv) {
     int nlists = 0;
     output_lists(&run.spec, &opt.sel, opt.shards, &lists, &nlists);
     rc = output_write(opt.out, &run.spec, lists, nlists, opt.quiet);
+    output_free(lists, nlists);
   }
   lua_close(L);
+  spec_free(&run.spec);
+  buf_free(&spec_path);
+  free(opt.sel.only);
   return rc;
 }

@@ -43,6 +43,14 @@ static gen_file *add_file(gen_file **files, int *n, const char *path) {
   return f;
 }
 
+void output_free(gen_file *files, int nfiles) {
+  for (int i = 0; i < nfiles; i++) {
+    free(files[i].path);
+    buf_free(&files[i].text);
+  }
+  free(files);
+}
+
 void output_lists(const gen_spec *spec, const gen_select *sel, int shards, gen_file **files,
                   int *nfiles) {
   gen_file *inc = add_file(files, nfiles, "lta_kernels.inc");

@@ -253,6 +253,22 @@ static int find_template(const gen_spec *spec, const lta_key *k) {
   return -1;
 }
 
+void spec_free(gen_spec *spec) {
+  for (int i = 0; i < spec->ntemplates; i++) {
+    free(spec->templates[i].file);
+    free(spec->templates[i].display);
+    free(spec->templates[i].where);
+  }
+  free(spec->templates);
+  for (int i = 0; i < spec->nkernels; i++) {
+    free(spec->kernels[i].path);
+    buf_free(&spec->kernels[i].text);
+  }
+  free(spec->kernels);
+  free(spec->display);
+  memset(spec, 0, sizeof *spec);
+}
+
 void spec_load(lua_State *L, const char *spec_path, const char *templates_dir,
                const gen_select *sel, gen_spec *spec) {
   spec->display = display_name(spec_path);
@@ -338,7 +354,7 @@ void spec_load(lua_State *L, const char *spec_path, const char *templates_dir,
     if (keep) {
       int t = find_template(spec, &k);
       if (t < 0) {
-        if (keep_where) lua_pushfstring(L, "%s ", keep_where);
+        if (keep_where) lua_pushstring(L, keep_where); /* "file:line: " */
         else lua_pushfstring(L, "%s:%d: ", spec->display, last_line);
         lua_pushfstring(L, "no template declared for op '%s' on family '%s' (kernel %s)",
                         lta_op_string(k.op), lta_target_family(k.target), name);

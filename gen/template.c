@@ -71,9 +71,10 @@ char *template_compile(const char *text, size_t len, const char *display, char *
     pos += n + (nl != NULL);
     size_t lead = 0;
     while (lead < n && (s[lead] == ' ' || s[lead] == '\t')) lead++;
+    /* Lines are separated, not terminated, so that Lua's end of chunk is on the last line. */
+    if (line > 1) buf_put(&out, "\n", 1);
     if (lead < n && s[lead] == '%') {
       buf_put(&out, s + lead + 1, n - lead - 1);
-      buf_put(&out, "\n", 1);
       continue;
     }
     buf_puts(&out, "_o(");
@@ -106,7 +107,7 @@ char *template_compile(const char *text, size_t len, const char *display, char *
     }
     if (!first) buf_puts(&out, ", ");
     put_literal(&out, s + start, n - start);
-    buf_puts(&out, nl ? ", \"\\n\")\n" : ")\n");
+    buf_puts(&out, nl ? ", \"\\n\")" : ")");
   }
   buf_put(&out, "", 0); /* an empty template compiles to an empty chunk */
   return out.data;
@@ -173,7 +174,7 @@ static void load_template(lua_State *L, const char *templates_dir, gen_template 
   char *text = read_file(path.data, &len);
   buf_free(&path);
   if (!text)
-    luaL_error(L, "%s template '%s' cannot be read: %s", t->where, t->file, strerror(errno));
+    luaL_error(L, "%stemplate '%s' cannot be read: %s", t->where, t->file, strerror(errno));
   char err[512];
   char *src = template_compile(text, len, t->display, err, sizeof err);
   free(text);

@@ -206,7 +206,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
                     "count overflows",
                     fn, (long long)B, (long long)T, (long long)H, (long long)K, (long long)V);
 
-  int64_t N;
+  int64_t N = 0;
   if ((st = check_seqlens(a, fn, &N))) return st;
   int has_state = a->initial_state || a->final_state;
   if (has_state && a->num_states != N)

@@ -5,7 +5,9 @@
  * on an older machine. An ISA counts only when the CPU has it and the OS saves its registers
  * (XCR0), since a kernel using them would otherwise corrupt state across context switches.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sched_getaffinity */
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
