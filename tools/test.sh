@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it: installs what is missing, then
 #   1. a Release build with every test, the exhaustive sweep included (ctest prints the counts);
-#   2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+#   2. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
+#      under emulation belongs to the CPU-speed work);
+#   3. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 #   bash tools/test.sh            (LTA_TEST_QUICK=1: skip the exhaustive sweep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
-lta_install_deps
+extra=()
+[ "$(uname -m)" = x86_64 ] && extra=(gcc-aarch64-linux-gnu) # to compile the NEON kernels too
+lta_install_deps "${extra[@]}"
 slow=ON
 [ "${LTA_TEST_QUICK:-0}" = 1 ] && slow=OFF
 jobs=$(nproc)
@@ -15,6 +19,14 @@ echo "== Release build, full suite"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_SLOW_TESTS=$slow >/dev/null
 cmake --build build-test
 (cd build-test && ctest --output-on-failure -j "$jobs")
+
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+  echo "== NEON kernels (committed generated/), cross-compiled for AArch64"
+  for f in generated/bundle_neon_*.c; do
+    aarch64-linux-gnu-gcc -std=c11 -O2 -Wall -Wextra -Werror -Iruntime -Igenerated -c "$f" -o /dev/null
+  done
+  echo "NEON kernels compile"
+fi
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, full suite"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=$slow \
