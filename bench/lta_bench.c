@@ -15,6 +15,13 @@
 
 #include "lightattn.h"
 
+/* The generated kernel list of this build: what the runtime can choose from. */
+static const char *const built_kernels[] = {
+#define LTA_KERNEL(name, op, dtype, K, V, H, rev, target) #name,
+#include "lta_kernels.inc"
+#undef LTA_KERNEL
+    NULL};
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -162,7 +169,13 @@ static void bench_shape(const shape *s, int threads, int reps) {
 
 int main(int argc, char **argv) {
   int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-  printf("lightattn %s\n\n", lta_version());
+  int nbuilt = 0;
+  while (built_kernels[nbuilt]) nbuilt++;
+  printf("lightattn %s: %d kernels built (lta_kernels.inc); ISAs this CPU runs:", lta_version(),
+         nbuilt);
+  for (int i = LTA_ISA_SCALAR; i <= LTA_ISA_AVX512; i++)
+    if (lta_isa_supported((lta_isa)i)) printf(" %s", lta_isa_name((lta_isa)i));
+  printf("\n\n");
   seed_example(LTA_F32);
   seed_example(LTA_BF16);
 
