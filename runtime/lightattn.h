@@ -77,8 +77,9 @@ typedef enum lta_isa {
   LTA_ISA_AVX512 = 5
 } lta_isa;
 
-/* Largest head dim accepted (K and V). */
+/* Largest head dim accepted (K and V), and largest thread count. */
 #define LTA_MAX_HEAD_DIM 4096
+#define LTA_MAX_THREADS 4096
 
 typedef struct lta_forward_args {
   lta_dtype dtype;          /* of q, k, v and o */
@@ -107,7 +108,7 @@ typedef struct lta_forward_args {
 
   int reverse;                /* 1: walk each sequence from its last token to its first */
   lta_isa isa;                /* kernel choice; see lta_isa */
-  int num_threads;            /* 0: LTA_NUM_THREADS, else all online CPUs */
+  int num_threads;            /* 0: LTA_NUM_THREADS, else all online CPUs; <= LTA_MAX_THREADS */
 } lta_forward_args;
 
 /* Zero-fills *args: no states, no varlen, seed decay, default scale, AUTO kernel choice. */

@@ -48,9 +48,9 @@ static lta_status check_sizes(const lta_forward_args *a, const char *fn) {
       return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld is larger than the limit %lld", fn,
                       sizes[i].name, (long long)sizes[i].value, (long long)sizes[i].max);
   }
-  if (a->num_threads < 0)
-    return lta_fail(LTA_ERR_SIZE, "%s: num_threads=%d must be 0 (automatic) or positive", fn,
-                    a->num_threads);
+  if (a->num_threads < 0 || a->num_threads > LTA_MAX_THREADS)
+    return lta_fail(LTA_ERR_SIZE, "%s: num_threads=%d must be in 0 (automatic)..%d", fn,
+                    a->num_threads, LTA_MAX_THREADS);
   if (a->num_heads % a->num_kv_heads != 0)
     return lta_fail(LTA_ERR_HEADS, "%s: num_kv_heads=%lld does not divide num_heads=%lld", fn,
                     (long long)a->num_kv_heads, (long long)a->num_heads);
@@ -142,9 +142,9 @@ static lta_status resolve_threads(const lta_forward_args *a, const char *fn, int
   if (env && *env) {
     char *end;
     long n = strtol(env, &end, 10);
-    if (*end || n < 1 || n > 4096)
-      return lta_fail(LTA_ERR_SIZE, "%s: LTA_NUM_THREADS='%s' is not a number in 1..4096", fn,
-                      env);
+    if (*end || n < 1 || n > LTA_MAX_THREADS)
+      return lta_fail(LTA_ERR_SIZE, "%s: LTA_NUM_THREADS='%s' is not a number in 1..%d", fn,
+                      env, LTA_MAX_THREADS);
     *threads = (int)n;
     return LTA_OK;
   }

@@ -234,6 +234,15 @@ START_TEST(size_threads_negative) {
 }
 END_TEST
 
+START_TEST(size_threads_too_many) {
+  lta_forward_args a = base;
+  a.num_threads = LTA_MAX_THREADS + 1;
+  char want[64];
+  snprintf(want, sizeof want, "num_threads=%d", LTA_MAX_THREADS + 1);
+  reject_named(&a, LTA_ERR_SIZE, want);
+}
+END_TEST
+
 START_TEST(size_threads_env) {
   setenv("LTA_NUM_THREADS", "abc", 1);
   lta_forward_args a = base;
@@ -753,6 +762,7 @@ int main(void) {
 
   tc = add_tcase(s, "threads");
   tcase_add_test(tc, size_threads_negative);
+  tcase_add_test(tc, size_threads_too_many);
   tcase_add_test(tc, size_threads_env);
   tcase_add_test(tc, valid_threads_deterministic);
   tcase_add_test(tc, error_per_thread);
