@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it: installs what is missing, then
 #   1. a Release build with every test, the exhaustive sweep included (ctest prints the counts);
-#   2. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
+#   2. a build of a named kernel subset (keys, API and quick sweep);
+#   3. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
 #      under emulation belongs to the CPU-speed work);
-#   3. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 #   bash tools/test.sh            (LTA_TEST_QUICK=1: skip the exhaustive sweep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ echo "== Release build, full suite"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_SLOW_TESTS=$slow >/dev/null
 cmake --build build-test
 (cd build-test && ctest --output-on-failure -j "$jobs")
+
+echo "== A named kernel set (-DLTA_KERNELS): the generic fallbacks come along"
+cmake -S . -B build-subset -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF \
+      -DLTA_KERNELS='lta_fwd_bf16_k128_v128_*;lta_fwd_f16_k64_v64__*' >/dev/null
+cmake --build build-subset
+(cd build-subset && ctest --output-on-failure -j "$jobs" -R 'keys|sweep_quick|api')
 
 if command -v aarch64-linux-gnu-gcc >/dev/null; then
   echo "== NEON kernels (committed generated/), cross-compiled for AArch64"
