@@ -147,9 +147,11 @@ static void copy_top(lua_State *L) {
 }
 
 void sandbox_new(lua_State *L) {
-  static const char *const globals[] = {"assert", "error",  "ipairs",   "next",   "pairs",
-                                        "select", "tonumber", "tostring", "type", "rawequal",
-                                        "rawget", "rawlen", "rawset", "pcall", NULL};
+  /* No pcall: a template must not be able to catch the instruction limit and run on. */
+  static const char *const globals[] = {"assert",   "error",    "ipairs", "next",
+                                        "pairs",    "select",   "tonumber", "tostring",
+                                        "type",     "rawequal", "rawget", "rawlen",
+                                        "rawset",   NULL};
   static const char *const libs[] = {"string", "table", "math", "utf8", NULL};
   lua_newtable(L);
   lua_pushglobaltable(L);

@@ -59,7 +59,7 @@ typedef enum lta_status {
   LTA_ERR_ALIAS = 9,       /* an output overlaps an input or another output */
   LTA_ERR_UNSUPPORTED = 10,/* the requested ISA or kernel is not available on this machine */
   LTA_ERR_NO_MEMORY = 11,  /* a workspace allocation failed */
-  LTA_ERR_MEMORY_SPACE = 12/* a device pointer was passed where host memory is required */
+  LTA_ERR_MEMORY_SPACE = 12/* CUDA device memory passed where host memory is required */
 } lta_status;
 
 typedef enum lta_dtype { LTA_F32 = 1, LTA_F16 = 2, LTA_BF16 = 3 } lta_dtype;

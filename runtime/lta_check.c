@@ -180,6 +180,26 @@ static lta_status check_aliases(const lta_forward_args *a, const char *fn, int64
   return LTA_OK;
 }
 
+/* The CPU kernels read and write every buffer directly: device memory must not reach them. */
+static lta_status check_host_memory(const lta_forward_args *a, const char *fn) {
+  const struct { const char *name; const void *ptr; } bufs[] = {
+      {"q", a->q},
+      {"k", a->k},
+      {"v", a->v},
+      {"o", a->o},
+      {"initial_state", a->initial_state},
+      {"final_state", a->final_state},
+      {"g_gamma", a->g_gamma},
+      {"cu_seqlens", a->cu_seqlens},
+  };
+  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+    if (lta_is_device_pointer(bufs[i].ptr))
+      return lta_fail(LTA_ERR_MEMORY_SPACE,
+                      "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
+                      bufs[i].name, bufs[i].ptr);
+  return LTA_OK;
+}
+
 lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_call *call) {
   memset(call, 0, sizeof *call);
   lta_status st;
@@ -240,6 +260,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   int threads;
   if ((st = resolve_threads(a, fn, &threads))) return st;
   if ((st = check_aliases(a, fn, q_bytes, kv_bytes, o_bytes, state_bytes, N))) return st;
+  if ((st = check_host_memory(a, fn))) return st;
 
   /* The kernel: exact key first, then the best target; the generic one always applies. */
   lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)K, (int32_t)V, (int32_t)H, a->reverse != 0,

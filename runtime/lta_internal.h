@@ -4,7 +4,8 @@
  *               -> lta_registry.c (key -> kernel) -> lta_threads.c (items over threads)
  *               -> a generated kernel (generated/cpu/...)
  *
- * lta_cpu.c answers which targets this CPU runs; lta_error.c keeps the per-thread message.
+ * lta_cpu.c answers which targets this CPU runs; lta_memspace.c whether a pointer is device
+ * memory; lta_error.c keeps the per-thread message.
  * Tests link the static library and may use these declarations; users may not.
  */
 #ifndef LTA_INTERNAL_H
@@ -54,6 +55,12 @@ unsigned lta_cpu_targets(void);
 
 /* Online CPUs this process may run on (at least 1). */
 int lta_cpu_count(void);
+
+/* ---- memory spaces (lta_memspace.c) ---- */
+
+/* 1 when p is CUDA device memory that the host cannot read (told only when the process has the
+ * CUDA driver loaded; otherwise 0). */
+int lta_is_device_pointer(const void *p);
 
 /* ---- a checked call (lta_check.c) ---- */
 
