@@ -101,6 +101,9 @@ void output_free(gen_file *files, int nfiles);
 /* The banner that opens every generated file; also how stale files are recognised. */
 #define GEN_BANNER_FIRST "/* Auto-generated file. Do not edit!"
 
+/* Set before raising an error that is an input/output failure (exit 3, not 1). */
+extern int gen_io_error;
+
 /* Sets the instruction budget for the next piece of sandboxed Lua. */
 void gen_budget_reset(lua_State *L);
 

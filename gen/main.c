@@ -142,6 +142,7 @@ void gen_budget_reset(lua_State *L) {
 }
 
 static int trace_errors;
+int gen_io_error;
 
 /* Message handler: keeps "file:line: message" as it is; --trace adds the Lua traceback. */
 static int on_error(lua_State *L) {
@@ -311,7 +312,7 @@ int main(int argc, char **argv) {
   if (lua_pcall(L, 1, 0, 1) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "lta-gen: %s\n", msg ? msg : "unknown error");
-    rc = GEN_ERR_INPUT;
+    rc = gen_io_error ? GEN_ERR_IO : GEN_ERR_INPUT;
   } else if (opt.list) {
     for (int i = 0; i < run.spec.nkernels; i++) puts(run.spec.kernels[i].name);
     rc = GEN_OK;

@@ -13,6 +13,7 @@
  * for its op and target family. Each declaration checks its arguments as it runs, so a bad one
  * is reported at its own line.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -274,7 +275,10 @@ void spec_load(lua_State *L, const char *spec_path, const char *templates_dir,
   spec->display = display_name(spec_path);
   size_t len;
   char *text = read_file(spec_path, &len);
-  if (!text) luaL_error(L, "cannot read the kernel spec '%s'", spec_path);
+  if (!text) {
+    gen_io_error = 1;
+    luaL_error(L, "cannot read the kernel spec '%s': %s", spec_path, strerror(errno));
+  }
   lua_pushfstring(L, "@%s", spec->display);
   int status = luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t");
   int last_line = count_lines(text, len);

@@ -314,6 +314,9 @@ START_TEST(cli) {
   ck_assert_str_eq(out, "lta-gen: unknown argument '--bogus' (see --help)\n");
   ck_assert_int_eq(gen("--targets sse9", out, sizeof out), 2);
   ck_assert_int_eq(gen("--out", out, sizeof out), 2);
+  ck_assert_int_eq(gen("--spec /nonexistent/kernels.lua --list", out, sizeof out), 3);
+  ck_assert_str_eq(out, "lta-gen: cannot read the kernel spec '/nonexistent/kernels.lua': No such "
+                        "file or directory\n");
   snprintf(args, sizeof args, "--templates '%s/templates' --list --only '*_h8_*'", FIXTURE);
   ck_assert_int_eq(gen(args, out, sizeof out), 0);
   ck_assert_str_eq(out,
