@@ -9,7 +9,6 @@
  * state, explicit decay and scale, kernel name, thread-count determinism, names, versions, and
  * per-thread messages.
  */
-#include <check.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -18,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "lightattn.h"
 #include "ref.h"
 
@@ -777,9 +777,5 @@ int main(void) {
   tcase_add_test(tc, valid_seed_values);
   tcase_add_test(tc, names_and_version);
 
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s, 0);
 }

@@ -9,7 +9,6 @@
  *   cli:      --help, --version, --list, --only, --targets, bad usage;
  *   current:  generated/ in the repository is what the default spec renders today.
  */
-#include <check.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -18,6 +17,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "harness.h"
 
 #ifndef LTA_GEN_EXE
 #error "LTA_GEN_EXE must name the lta-gen binary"
@@ -372,9 +373,5 @@ int main(void) {
   tc = tcase_create("cli");
   tcase_add_test(tc, cli);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s, 0);
 }

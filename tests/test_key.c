@@ -6,10 +6,10 @@
  *   selection: on a synthetic table with fixed head counts and every target, the two-level
  *              choice (exact key, then rank) and each forced ISA pick what they promise.
  */
-#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "lta_internal.h"
 
 START_TEST(registry_names_round_trip) {
@@ -148,9 +148,5 @@ int main(void) {
   tcase_add_test(tc, registry_has_fallbacks);
   tcase_add_test(tc, selection);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s, 0);
 }

@@ -6,12 +6,12 @@
  * pinned memory (readable by the host) are computed on. Without a driver or a device it exits
  * 77, which ctest reports as skipped.
  */
-#include <check.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "lightattn.h"
 #include "ref.h"
 
@@ -135,10 +135,5 @@ int main(void) {
   tcase_add_test(tc, device_pointers_rejected);
   tcase_add_test(tc, managed_and_pinned_accepted);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_set_fork_status(sr, CK_NOFORK); /* the CUDA context lives in this process */
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s, 1); /* no fork: the CUDA context lives in this process */
 }

@@ -14,12 +14,12 @@
  *   slow (tag "slow"): 64 cases a group: every (T, batch kind) pair, and every combination
  *                      of heads, initial state and decay, twice over with other rotations.
  */
-#include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "lta_internal.h"
 #include "ref.h"
 
@@ -354,11 +354,5 @@ int main(void) {
   tcase_add_loop_test(slow, sweep_slow, 0, ngroups);
   suite_add_tcase(s, slow);
 
-  SRunner *sr = srunner_create(s);
-  /* The slow cases run only when asked for by tag (CK_INCLUDE_TAGS=slow). */
-  if (getenv("CK_INCLUDE_TAGS") || getenv("CK_EXCLUDE_TAGS")) srunner_run_all(sr, CK_NORMAL);
-  else srunner_run_tagged(sr, NULL, NULL, NULL, "slow", CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s, 0);
 }

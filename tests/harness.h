@@ -1,0 +1,13 @@
+/* harness.h: how every test program runs its Check suite. */
+#ifndef LTA_TEST_HARNESS_H
+#define LTA_TEST_HARNESS_H
+
+#include <check.h>
+
+/* Runs s and returns the process's exit status (EXIT_SUCCESS when every test passed). Each
+ * test forks unless nofork (needed where a CUDA context must live in this process). Tests are
+ * selected by CK_INCLUDE_TAGS / CK_EXCLUDE_TAGS as Check does; with neither set, the test
+ * cases tagged "slow" are left out, so a plain run is the quick one. */
+int run_suite(Suite *s, int nofork);
+
+#endif
