@@ -152,51 +152,44 @@ static lta_status resolve_threads(const lta_forward_args *a, const char *fn, int
   return LTA_OK;
 }
 
-static lta_status check_aliases(const lta_forward_args *a, const char *fn, int64_t q_bytes,
-                                int64_t kv_bytes[2], int64_t o_bytes, int64_t state_bytes,
-                                int64_t num_seqs) {
-  span in[] = {
-      {"q", (uintptr_t)a->q, q_bytes},
-      {"k", (uintptr_t)a->k, kv_bytes[0]},
-      {"v", (uintptr_t)a->v, kv_bytes[1]},
-      {"initial_state", (uintptr_t)a->initial_state, state_bytes},
-      {"g_gamma", (uintptr_t)a->g_gamma, a->num_heads * (int64_t)sizeof(float)},
-      {"cu_seqlens", (uintptr_t)a->cu_seqlens,
-       a->cu_seqlens ? (num_seqs + 1) * (int64_t)sizeof(int64_t) : 0},
-  };
-  span out[] = {{"o", (uintptr_t)a->o, o_bytes},
-                {"final_state", (uintptr_t)a->final_state, state_bytes}};
-  for (size_t i = 0; i < 2; i++)
-    for (size_t j = 0; j < sizeof in / sizeof in[0]; j++) {
+/* Every buffer of a call with its byte extent: the inputs, then the outputs. */
+enum { BUF_Q, BUF_K, BUF_V, BUF_S0, BUF_G, BUF_CU, BUF_O, BUF_ST, BUF_COUNT };
+
+static void buffer_spans(const lta_forward_args *a, int64_t q_bytes, const int64_t kv_bytes[2],
+                         int64_t o_bytes, int64_t state_bytes, int64_t num_seqs,
+                         span s[BUF_COUNT]) {
+  s[BUF_Q] = (span){"q", (uintptr_t)a->q, q_bytes};
+  s[BUF_K] = (span){"k", (uintptr_t)a->k, kv_bytes[0]};
+  s[BUF_V] = (span){"v", (uintptr_t)a->v, kv_bytes[1]};
+  s[BUF_S0] = (span){"initial_state", (uintptr_t)a->initial_state, state_bytes};
+  s[BUF_G] = (span){"g_gamma", (uintptr_t)a->g_gamma, a->num_heads * (int64_t)sizeof(float)};
+  s[BUF_CU] = (span){"cu_seqlens", (uintptr_t)a->cu_seqlens,
+                     a->cu_seqlens ? (num_seqs + 1) * (int64_t)sizeof(int64_t) : 0};
+  s[BUF_O] = (span){"o", (uintptr_t)a->o, o_bytes};
+  s[BUF_ST] = (span){"final_state", (uintptr_t)a->final_state, state_bytes};
+}
+
+static lta_status check_aliases(const span s[BUF_COUNT], const char *fn) {
+  for (int out = BUF_O; out < BUF_COUNT; out++)
+    for (int in = 0; in < out; in++) {
       /* Decode advances a state in place: the very same buffer is allowed. */
-      if (i == 1 && j == 3 && out[i].begin == in[j].begin) continue;
-      if (overlap(&out[i], &in[j]))
-        return lta_fail(LTA_ERR_ALIAS, "%s: %s=%p overlaps %s=%p", fn, out[i].name,
-                        (void *)out[i].begin, in[j].name, (void *)in[j].begin);
+      if (out == BUF_ST && in == BUF_S0 && s[out].begin == s[in].begin) continue;
+      if (overlap(&s[out], &s[in]))
+        return lta_fail(LTA_ERR_ALIAS, "%s: %s=%p overlaps %s=%p", fn, s[out].name,
+                        (void *)s[out].begin, s[in].name, (void *)s[in].begin);
     }
-  if (overlap(&out[0], &out[1]))
-    return lta_fail(LTA_ERR_ALIAS, "%s: o=%p overlaps final_state=%p", fn, (void *)out[0].begin,
-                    (void *)out[1].begin);
   return LTA_OK;
 }
 
 /* The CPU kernels read and write every buffer directly: device memory must not reach them. */
-static lta_status check_host_memory(const lta_forward_args *a, const char *fn) {
-  const struct { const char *name; const void *ptr; } bufs[] = {
-      {"q", a->q},
-      {"k", a->k},
-      {"v", a->v},
-      {"o", a->o},
-      {"initial_state", a->initial_state},
-      {"final_state", a->final_state},
-      {"g_gamma", a->g_gamma},
-      {"cu_seqlens", a->cu_seqlens},
-  };
-  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-    if (lta_is_device_pointer(bufs[i].ptr))
-      return lta_fail(LTA_ERR_MEMORY_SPACE,
-                      "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
-                      bufs[i].name, bufs[i].ptr);
+static lta_status check_host_memory(const span s[BUF_COUNT], const char *fn) {
+  const void *ptrs[BUF_COUNT];
+  for (int i = 0; i < BUF_COUNT; i++) ptrs[i] = (const void *)s[i].begin;
+  int dev = lta_first_device_pointer(ptrs, BUF_COUNT);
+  if (dev >= 0)
+    return lta_fail(LTA_ERR_MEMORY_SPACE,
+                    "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
+                    s[dev].name, ptrs[dev]);
   return LTA_OK;
 }
 
@@ -259,8 +252,10 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   if ((st = resolve_isa(a, fn, &isa))) return st;
   int threads;
   if ((st = resolve_threads(a, fn, &threads))) return st;
-  if ((st = check_aliases(a, fn, q_bytes, kv_bytes, o_bytes, state_bytes, N))) return st;
-  if ((st = check_host_memory(a, fn))) return st;
+  span bufs[BUF_COUNT];
+  buffer_spans(a, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
+  if ((st = check_aliases(bufs, fn))) return st;
+  if ((st = check_host_memory(bufs, fn))) return st;
 
   /* The kernel: exact key first, then the best target; the generic one always applies. */
   lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)K, (int32_t)V, (int32_t)H, a->reverse != 0,

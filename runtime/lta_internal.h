@@ -58,9 +58,9 @@ int lta_cpu_count(void);
 
 /* ---- memory spaces (lta_memspace.c) ---- */
 
-/* 1 when p is CUDA device memory that the host cannot read (told only when the process has the
- * CUDA driver loaded; otherwise 0). */
-int lta_is_device_pointer(const void *p);
+/* The index of the first of ptrs[0..n) that is CUDA device memory the host cannot read, or -1
+ * (told only when the process has the CUDA driver loaded; NULL entries are skipped). */
+int lta_first_device_pointer(const void *const *ptrs, int n);
 
 /* ---- a checked call (lta_check.c) ---- */
 

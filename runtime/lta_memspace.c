@@ -34,13 +34,19 @@ static cu_pointer_get_attribute_fn driver_query(void) {
   return f;
 }
 
-int lta_is_device_pointer(const void *p) {
-  cu_pointer_get_attribute_fn get_attribute = p ? driver_query() : NULL;
-  if (!get_attribute) return 0;
+static int is_device(cu_pointer_get_attribute_fn get_attribute, const void *p) {
   unsigned int type = 0, managed = 0;
   unsigned long long address = (unsigned long long)(uintptr_t)p;
   if (get_attribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE, address) != 0) return 0;
   if (type != CU_MEMORYTYPE_DEVICE) return 0;
   if (get_attribute(&managed, CU_POINTER_ATTRIBUTE_IS_MANAGED, address) == 0 && managed) return 0;
   return 1;
+}
+
+int lta_first_device_pointer(const void *const *ptrs, int n) {
+  cu_pointer_get_attribute_fn get_attribute = driver_query(); /* once per call, not per pointer */
+  if (!get_attribute) return -1;
+  for (int i = 0; i < n; i++)
+    if (ptrs[i] && is_device(get_attribute, ptrs[i])) return i;
+  return -1;
 }
