@@ -15,13 +15,13 @@ echo "== build ok"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
 (cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
 ./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
-if [ -d third_party_ref/fla ]; then
+if [ -d third_party_ref/fla ] && [ "${LTA_FLA:-1}" = 1 ]; then
   PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
 fi
 if [ "${1:-}" = sanitize ]; then
   for tool in memcheck racecheck; do
     echo "== compute-sanitizer --tool $tool (quick CUDA sweep)"
-    CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
+    LTA_SWEEP_KERNELS="${LTA_SANITIZE_KERNELS:-*}" CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
       > "$OUT/sanitizer_$tool.log" 2>&1
     echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
   done
