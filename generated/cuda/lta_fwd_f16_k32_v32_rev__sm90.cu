@@ -77,7 +77,7 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
     const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
-    s = expf(P.g[h] * (float)L) * s + slot[(int64_t)r * KV];
+    s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
 }
@@ -318,8 +318,9 @@ __device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], co
   if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
 }
 
+/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks). */
 __device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
-  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = expf(g * (float)m);
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = (float)exp((double)g * m);
 }
 
 /* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
