@@ -8,7 +8,7 @@ OUT=${OUT:-/tmp/lta-out}
 mkdir -p "$OUT"
 prefix=()
 [ -d .deps/usr ] && prefix=(-DCMAKE_PREFIX_PATH="$PWD/.deps/usr")
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_CUDA=ON "${prefix[@]}" \
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_CUDA=ON -DLTA_SLOW_TESTS=${LTA_SLOW:-OFF} "${prefix[@]}" \
       > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
 cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -60; exit 1; }
 echo "== build ok"
