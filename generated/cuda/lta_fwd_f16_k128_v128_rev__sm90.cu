@@ -6,6 +6,8 @@
  * One file per kernel: each specialization is compiled with its own ISA flags
  * and only what a template or key change touches is rebuilt.
  */
+#include <atomic>
+
 #include <cuda_runtime.h>
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
@@ -130,6 +132,11 @@ __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
   return *reinterpret_cast<uint32_t *>(&v);
 }
 
+__device__ __forceinline__ float2 unpack2(uint32_t u) {
+  __half2 v = *reinterpret_cast<__half2 *>(&u);
+  return __half22float2(v);
+}
+
 /* The shared-memory layout of a block. */
 struct Smem {
   elem *stages;        /* STAGES x (q [C][QLD], k [C][QLD], v [C][VLD]) */
@@ -198,17 +205,27 @@ __device__ __forceinline__ void load_chunk(const lta_cuda_params &P, const Work 
   }
 }
 
-/* vhi + vlo = exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update. */
+/* vhi + vlo = exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update,
+ * eight elements (16 bytes) at a time. */
 __device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L) {
-  for (int x = threadIdx.x; x < C * VT; x += NT) {
-    const int j = x / VT, col = x % VT;
+  constexpr int VV = VT / 8;
+#pragma unroll
+  for (int x = threadIdx.x; x < C * VV; x += NT) {
+    const int j = x / VV, col = (x % VV) * 8;
     const float d = j < L ? sm.dd[L - 1 - j] : 0.0f;
-    const float val = j < L ? to_f(vt[j * VLD + col]) * d : 0.0f;
-    elem hi, lo;
-    from_f(&hi, val);
-    from_f(&lo, val - to_f(hi));
-    sm.vhi[j * VLD + col] = hi;
-    sm.vlo[j * VLD + col] = lo;
+    uint4 in = *reinterpret_cast<const uint4 *>(vt + j * VLD + col), hi, lo;
+    const uint32_t *src = reinterpret_cast<const uint32_t *>(&in);
+    uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      const float2 f = unpack2(src[e]);
+      const float a = j < L ? f.x * d : 0.0f, b = j < L ? f.y * d : 0.0f;
+      h[e] = pack2(a, b);
+      const float2 r = unpack2(h[e]);
+      l[e] = pack2(a - r.x, b - r.y);
+    }
+    *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
+    *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
   }
 }
 
@@ -291,16 +308,22 @@ __device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], 
     inv = ldexpf(1.0f, -e);
     up = ldexpf(1.0f, e);
   }
+  /* stmatrix (sm_90): four 8x8 tiles of the accumulator layout a store. */
+  const int mi = lane >> 3;
+  const int rr = (warp % SMR) * SR + (lane & 7) + (mi & 1) * 8, cc = (warp / SMR) * SC + (mi >> 1) * 8;
+  (void)r0, (void)c0;
 #pragma unroll
   for (int mt = 0; mt < SR / 16; mt++)
 #pragma unroll
-    for (int nt = 0; nt < SC / 8; nt++)
-#pragma unroll
-      for (int e = 0; e < 4; e += 2) {
-        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
-        *reinterpret_cast<uint32_t *>(sm.sb + r * VLD + c) =
-            pack2(s[mt][nt][e] * inv, s[mt][nt][e + 1] * inv);
-      }
+    for (int nt = 0; nt < SC / 8; nt += 2) {
+      const uint32_t x0 = pack2(s[mt][nt][0] * inv, s[mt][nt][1] * inv);
+      const uint32_t x1 = pack2(s[mt][nt][2] * inv, s[mt][nt][3] * inv);
+      const uint32_t x2 = pack2(s[mt][nt + 1][0] * inv, s[mt][nt + 1][1] * inv);
+      const uint32_t x3 = pack2(s[mt][nt + 1][2] * inv, s[mt][nt + 1][3] * inv);
+      asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
+                       smem_addr(sm.sb + (rr + mt * 16) * VLD + cc + nt * 8)),
+                   "r"(x0), "r"(x1), "r"(x2), "r"(x3));
+    }
   return up;
 }
 
@@ -465,7 +488,8 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
         *reinterpret_cast<uint32_t *>(o + (token_row(w, c, i0 + 8) * P.H + w.h) * V + col) =
             pack2(acc[t][2], acc[t][3]);
     }
-    __syncthreads(); /* amax complete; every warp is done with this chunk's tiles */
+    __syncthreads(); /* every warp's |S| max is in sm.amax */
+    /* sb is free: every warp read it (q S) before the barrier above. */
     up = round_state(s, sm);
   }
   cp_wait<0>();
@@ -473,14 +497,30 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
 }
 
 
+/* Blocks of the main kernel a multiprocessor holds at once (asked once; 0 until known). */
+static int blocks_per_sm() {
+  static std::atomic<int> cached(0);
+  int n = cached.load(std::memory_order_relaxed);
+  if (n > 0) return n;
+  if (cudaFuncSetAttribute(main_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                           (int)SMEM_BYTES) != cudaSuccess ||
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, main_kernel, NT, SMEM_BYTES) != cudaSuccess) {
+    cudaGetLastError();
+    return 1;
+  }
+  n = n < 1 ? 1 : n;
+  cached.store(n, std::memory_order_relaxed);
+  return n;
+}
+
 extern "C" int lta_fwd_f16_k128_v128_rev__sm90_segments(const lta_problem *p, int num_sms) {
-  /* No split once every multiprocessor has a block; else about two blocks per multiprocessor,
-   * in runs of at least 8 chunks. */
+  /* Split time only when the (sequence, head, V tile) blocks fill less than half of the
+   * resident slots; then into as many runs as fill one wave, each of at least 8 chunks. */
   const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
-  const int64_t want = 2 * (int64_t)num_sms;
-  if (blocks >= num_sms) return 1;
+  const int64_t slots = (int64_t)num_sms * blocks_per_sm();
+  if (2 * blocks > slots) return 1;
   const int64_t avg = p->seqlen / (p->num_seqs > 0 ? p->num_seqs : 1);
-  int64_t seg = (want + blocks - 1) / blocks, most = (avg + 8 * C - 1) / (8 * C);
+  int64_t seg = slots / blocks, most = (avg + 8 * C - 1) / (8 * C);
   if (seg > most) seg = most;
   if (seg > 64) seg = 64;
   return seg < 1 ? 1 : (int)seg;

@@ -6,6 +6,8 @@
  * One file per kernel: each specialization is compiled with its own ISA flags
  * and only what a template or key change touches is rebuilt.
  */
+#include <atomic>
+
 #include <cuda_runtime.h>
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
