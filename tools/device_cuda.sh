@@ -26,3 +26,10 @@ if [ "${1:-}" = sanitize ]; then
     echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
   done
 fi
+if [ "${LTA_NCU:-0}" = 1 ]; then
+  echo "== ncu: the first main_kernel launch of lta-cuda-bench (shape 8,4096,16,128)"
+  ncu --clock-control none -k regex:main_kernel -c 1 --section SpeedOfLight --section Occupancy \
+      --section WarpStateStats --section SchedulerStats --section MemoryWorkloadAnalysis \
+      ./build-gpu/lta-cuda-bench > "$OUT/ncu.log" 2>&1
+  grep -E "Throughput|Stall|Warp Cycles|Issued|Eligible|Active Warps|Occupancy|Registers|Block Limit|Bandwidth|Hit Rate|One or More|No Eligible" "$OUT/ncu.log" | head -60
+fi

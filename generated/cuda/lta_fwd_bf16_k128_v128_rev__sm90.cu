@@ -161,6 +161,11 @@ struct Work {
   int64_t pair, row0, len, chunk0, chunk1;
   int h, hk, v0, seg;
   float g;
+  /* The rows of the sequence's first token in processing order, and the element step from one
+   * processed token to the next (negative in reverse). */
+  const elem *qb, *kb, *vb;
+  elem *ob;
+  int64_t qstep, kstep, vstep, ostep;
 };
 
 __device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
@@ -175,33 +180,37 @@ __device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
   const int64_t chunks = (w.len + C - 1) / C, per = (chunks + P.segments - 1) / P.segments;
   w.chunk0 = per * seg < chunks ? per * seg : chunks;
   w.chunk1 = w.chunk0 + per < chunks ? w.chunk0 + per : chunks;
+  const int64_t first = w.row0 + (w.len > 0 ? w.len - 1 : 0), dir = -1;
+  w.qstep = dir * P.H * K;
+  w.kstep = dir * P.Hkv * K;
+  w.vstep = dir * P.Hkv * V;
+  w.ostep = dir * P.H * V;
+  w.qb = (const elem *)P.q + (first * P.H + w.h) * K;
+  w.kb = (const elem *)P.k + (first * P.Hkv + w.hk) * K;
+  w.vb = (const elem *)P.v + (first * P.Hkv + w.hk) * V + w.v0;
+  w.ob = (elem *)P.o + (first * P.H + w.h) * V + w.v0;
   return w;
-}
-
-/* Token row (on the flattened axis) of local row i of chunk c, in processing order. */
-__device__ __forceinline__ int64_t token_row(const Work &w, int64_t c, int i) {
-  return w.row0 + w.len - 1 - (c * C + i);
 }
 
 /* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. */
 template <bool WITH_Q>
-__device__ __forceinline__ void load_chunk(const lta_cuda_params &P, const Work &w, int64_t c,
-                                           elem *b) {
-  const elem *q = (const elem *)P.q, *k = (const elem *)P.k, *v = (const elem *)P.v;
-  const int64_t L = w.len - c * C;
+__device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
+  const int64_t L = w.len - c * C, t0 = c * C;
   constexpr int QV = K / 8, VV = VT / 8; /* 16-byte vectors per row */
+#pragma unroll
   for (int x = threadIdx.x; x < C * QV; x += NT) {
     const int i = x / QV, col = (x % QV) * 8;
     const bool ok = i < L;
-    const int64_t row = ok ? token_row(w, c, i) : w.row0;
-    if (WITH_Q) cp_async16(b + i * QLD + col, q + (row * P.H + w.h) * K + col, ok);
-    cp_async16(b + C * QLD + i * QLD + col, k + (row * P.Hkv + w.hk) * K + col, ok);
+    const int64_t t = ok ? t0 + i : 0;
+    if (WITH_Q) cp_async16(b + i * QLD + col, w.qb + t * w.qstep + col, ok);
+    cp_async16(b + C * QLD + i * QLD + col, w.kb + t * w.kstep + col, ok);
   }
+#pragma unroll
   for (int x = threadIdx.x; x < C * VV; x += NT) {
     const int i = x / VV, col = (x % VV) * 8;
     const bool ok = i < L;
-    const int64_t row = ok ? token_row(w, c, i) : w.row0;
-    cp_async16(b + 2 * C * QLD + i * VLD + col, v + (row * P.Hkv + w.hk) * V + w.v0 + col, ok);
+    const int64_t t = ok ? t0 + i : 0;
+    cp_async16(b + 2 * C * QLD + i * VLD + col, w.vb + t * w.vstep + col, ok);
   }
 }
 
@@ -345,7 +354,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
   const int64_t n = w.chunk1 - w.chunk0;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
-    if (st < n) load_chunk<false>(P, w, w.chunk0 + st, sm.stage(st));
+    if (st < n) load_chunk<false>(w, w.chunk0 + st, sm.stage(st));
     cp_commit();
   }
   for (int64_t it = 0; it < n; it++) {
@@ -353,7 +362,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
     const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
     cp_wait<STAGES - 2>();
     __syncthreads();
-    if (it + STAGES - 1 < n) load_chunk<false>(P, w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    if (it + STAGES - 1 < n) load_chunk<false>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
     const elem *b = sm.stage(it);
     decay_v(sm, b + 2 * C * QLD, L);
@@ -384,16 +393,15 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   const int64_t n = w.chunk1 - w.chunk0;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
-    if (st < n) load_chunk<true>(P, w, w.chunk0 + st, sm.stage(st));
+    if (st < n) load_chunk<true>(w, w.chunk0 + st, sm.stage(st));
     cp_commit();
   }
-  elem *o = (elem *)P.o;
   for (int64_t it = 0; it < n; it++) {
     const int64_t c = w.chunk0 + it;
     const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
     cp_wait<STAGES - 2>();
     __syncthreads();
-    if (it + STAGES - 1 < n) load_chunk<true>(P, w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    if (it + STAGES - 1 < n) load_chunk<true>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
     const elem *qt = sm.stage(it), *kt = qt + C * QLD, *vt = kt + C * QLD;
 
@@ -464,15 +472,11 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
     update_state(s, sm, kt, sm.dd[L]);
     state_amax(s, sm);
     /* The output rows, two elements per store. */
+    elem *o0 = w.ob + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2, *o1 = o0 + 8 * w.ostep;
 #pragma unroll
     for (int t = 0; t < OC / 8; t++) {
-      const int col = w.v0 + wn * OC + t * 8 + (lane % 4) * 2;
-      if (i0 < L)
-        *reinterpret_cast<uint32_t *>(o + (token_row(w, c, i0) * P.H + w.h) * V + col) =
-            pack2(acc[t][0], acc[t][1]);
-      if (i0 + 8 < L)
-        *reinterpret_cast<uint32_t *>(o + (token_row(w, c, i0 + 8) * P.H + w.h) * V + col) =
-            pack2(acc[t][2], acc[t][3]);
+      if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
+      if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
     }
     /* sb is free: every warp read it (q S) before the barrier above. */
     up = round_state(s, sm);
