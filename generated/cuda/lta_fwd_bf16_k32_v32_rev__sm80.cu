@@ -84,7 +84,7 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   }
 }
 
-/* ---- tile shapes of lta_fwd_bf16_k32_v32_rev__sm80 ----
+/* ---- tile shapes of lta_fwd_bf16_k32_v32_rev__sm80; blocks a multiprocessor holds: 4 ----
  * chunk C=32 tokens; V tile VT=32 of V=32; 4 warps; output tile per warp 16 x 16
  * (2 x 2 warps); state tile per warp 16 x 16 (2 x 2 warps); 2 pipeline stages. */
 constexpr int K = 32, V = 32, C = 32, VT = 32, VTILES = V / VT, NT = 128;
@@ -368,7 +368,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
 }
 
 /* The outputs (and the final states) of one run of chunks per block. */
-__global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
+__global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
