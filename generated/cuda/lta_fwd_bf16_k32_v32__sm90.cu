@@ -94,7 +94,7 @@ constexpr int WN = 2, OC = 16, SMR = 2, SR = 16, SC = 16, STAGES = 3;
 constexpr int QLD = K + 8, VLD = VT + 8;
 constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
 constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
-                              + sizeof(float) * (C + 1 + 4);
+                              + sizeof(float) * (C + 1 + NT / 32);
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
   return (uint32_t)__cvta_generic_to_shared(p);

@@ -94,7 +94,7 @@ constexpr int WN = 2, OC = 16, SMR = 4, SR = 64, SC = 32, STAGES = 2;
 constexpr int QLD = K + 8, VLD = VT + 8;
 constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
 constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
-                              + sizeof(float) * (C + 1 + 4);
+                              + sizeof(float) * (C + 1 + NT / 32);
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -311,7 +311,9 @@ __device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], 
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
   float inv = 1.0f, up = 1.0f;
-  float m = fmaxf(fmaxf(sm.amax[0], sm.amax[1]), fmaxf(sm.amax[2], sm.amax[3]));
+  float m = 0.0f;
+#pragma unroll
+  for (int x = 0; x < NT / 32; x++) m = fmaxf(m, sm.amax[x]);
   if (m > 16384.0f && m <= 3.0e38f) {
     const int e = ilogbf(m) - 14;
     inv = ldexpf(1.0f, -e);
