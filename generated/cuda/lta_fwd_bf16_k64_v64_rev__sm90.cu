@@ -84,11 +84,11 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   }
 }
 
-/* ---- tile shapes of lta_fwd_bf16_k64_v64_rev__sm90; blocks a multiprocessor holds: 2 ----
- * chunk C=32 tokens; V tile VT=64 of V=64; 8 warps; output tile per warp 16 x 16
- * (2 x 4 warps); state tile per warp 16 x 32 (4 x 2 warps); 3 pipeline stages. */
-constexpr int K = 64, V = 64, C = 32, VT = 64, VTILES = V / VT, NT = 256;
-constexpr int WN = 4, OC = 16, SMR = 4, SR = 16, SC = 32, STAGES = 3;
+/* ---- tile shapes of lta_fwd_bf16_k64_v64_rev__sm90; blocks a multiprocessor holds: 3 ----
+ * chunk C=32 tokens; V tile VT=64 of V=64; 4 warps; output tile per warp 16 x 32
+ * (2 x 2 warps); state tile per warp 16 x 64 (4 x 1 warps); 3 pipeline stages. */
+constexpr int K = 64, V = 64, C = 32, VT = 64, VTILES = V / VT, NT = 128;
+constexpr int WN = 2, OC = 32, SMR = 4, SR = 16, SC = 64, STAGES = 3;
 /* Shared-memory rows are padded by 16 bytes, so that the 8 rows an ldmatrix reads fall in
  * distinct banks. */
 constexpr int QLD = K + 8, VLD = VT + 8;
@@ -374,7 +374,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
 }
 
 /* The outputs (and the final states) of one run of chunks per block. */
-__global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
+__global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
