@@ -32,4 +32,8 @@ if [ "${LTA_NCU:-0}" = 1 ]; then
       --section WarpStateStats --section SchedulerStats --section MemoryWorkloadAnalysis \
       ./build-gpu/lta-cuda-bench > "$OUT/ncu.log" 2>&1
   grep -E "Throughput|Stall|Warp Cycles|Issued|Eligible|Active Warps|Occupancy|Registers|Block Limit|Bandwidth|Hit Rate|One or More|No Eligible" "$OUT/ncu.log" | head -60
+  ncu --clock-control none -k regex:main_kernel -c 1 \
+      --metrics regex:smsp__average_warps_issue_stalled_.*_per_issue_active.ratio \
+      ./build-gpu/lta-cuda-bench > "$OUT/ncu_stalls.log" 2>&1
+  grep "stalled" "$OUT/ncu_stalls.log" | sort -k3 -n -r | head -14
 fi
