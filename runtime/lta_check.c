@@ -260,9 +260,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   /* The kernel: exact key first, then the best target; the generic one always applies. */
   lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)K, (int32_t)V, (int32_t)H, a->reverse != 0,
                   0};
-  size_t count;
-  const lta_entry *tab = lta_registry(&count);
-  call->kernel = lta_select(tab, count, &want, lta_cpu_targets(), isa);
+  call->kernel = lta_lookup(&want, lta_cpu_targets(), isa);
   if (!call->kernel)
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s in this build "
