@@ -2,7 +2,9 @@
  *
  * The seed's example: q, k, v of shape (2, 100, 8, D), layer 5 of 24, the final state out,
  * checked against a plain double-precision loop of the recurrence; then one bad call, to show
- * the error message. D is 64, or argv[1]. Built with LTA_EXAMPLE_EXTRA, it first registers the
+ * the error message. D is 64, or argv[1]; with argv[2], o and the final state are also written
+ * there as raw float32 (examples/seed_example.py compares the Python package's results with
+ * them). Built with LTA_EXAMPLE_EXTRA, it first registers the
  * extra kernels that lightattn_add_kernels(lta_example_kernels ...) generated (K = V = 96).
  * Exit status 0 when the results match.
  */
@@ -76,6 +78,11 @@ int main(int argc, char **argv) {
   printf("o[0,0,0,:3] = [%.6f %.6f %.6f]; error against a double loop: output %.2e, state %.2e\n",
          o[0], o[1], o[2], err / mag, serr / smag);
 
+  if (argc > 2) {
+    FILE *f = fopen(argv[2], "wb");
+    if (!f || fwrite(o, 4, n, f) != n || fwrite(s, 4, ns, f) != ns || fclose(f) != 0)
+      return fprintf(stderr, "cannot write %s\n", argv[2]), 1;
+  }
   a.num_kv_heads = 3; /* a bad call: nothing is written, the message names the argument */
   lta_status st = lta_forward(&a);
   printf("bad call: %s: %s\n", lta_status_name(st), lta_last_error());
