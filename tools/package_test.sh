@@ -9,6 +9,8 @@
 #      tests (numpy against a double-precision reference, refusals, the docstring examples)
 #      and the seed's example compared bit for bit with the C example's results.
 #   bash tools/package_test.sh [BUILD_DIR]      (default build-test; it must be built)
+# LTA_PYTHON=/path/to/python3 picks the interpreter whose site-packages the venv sees (numpy,
+# and PyTorch / CuPy / JAX for the GPU tests on a machine with a GPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
@@ -36,7 +38,7 @@ cc -O2 -Wall -Werror examples/example.c -o "$tmp/ex_pc" $(pkg-config --cflags --
 "$tmp/ex_pc" >"$tmp/pc.txt" && head -n 1 "$tmp/pc.txt"
 
 echo "-- pip install python/ into a fresh venv, then its tests"
-python=/usr/bin/python3 # Debian's, with python3-numpy
+python=${LTA_PYTHON:-/usr/bin/python3} # Debian's, with python3-numpy; LTA_PYTHON: one with torch
 "$python" -m venv --system-site-packages "$tmp/venv"
 "$tmp/venv/bin/pip" install -q --no-build-isolation --no-deps --no-index ./python
 # bfloat16 numpy arrays need ml_dtypes (PyPI; it brings its own numpy); without it, those
