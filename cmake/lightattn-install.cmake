@@ -24,11 +24,26 @@ install(FILES runtime/lta_kernel.h runtime/lta_key.h
 install(DIRECTORY templates/ DESTINATION ${LTA_INSTALL_TEMPLATESDIR})
 install(EXPORT lightattnTargets NAMESPACE lightattn:: DESTINATION ${LTA_INSTALL_CMAKEDIR})
 
-# The flags each CPU target's kernels were compiled with, for lightattn_add_kernels().
+# The CPU targets (extra kernels are CPU kernels) and the flags each one's kernels were compiled
+# with, for lightattn_add_kernels().
+set(LTA_CPU_TARGETS ${LTA_TARGETS})
+if(LTA_CUDA_TARGET_LIST)
+  list(REMOVE_ITEM LTA_CPU_TARGETS ${LTA_CUDA_TARGET_LIST})
+endif()
 set(LTA_CONFIG_FLAGS "")
-foreach(target IN LISTS LTA_TARGETS)
+foreach(target IN LISTS LTA_CPU_TARGETS)
   string(APPEND LTA_CONFIG_FLAGS "set(LIGHTATTN_FLAGS_${target} \"${LTA_FLAGS_${target}}\")\n")
 endforeach()
+# A CUDA build links the CUDA runtime statically: users of the static library need it too.
+set(LTA_CONFIG_CUDA "")
+set(LTA_PC_CUDA "")
+# Its CUDA objects are C++ (static guards, exceptions' personality): a C program that links the
+# static library without enabling CUDA links the C++ runtime through this.
+if(LTA_HAVE_CUDA)
+  set(LTA_CONFIG_CUDA "find_dependency(CUDAToolkit)")
+  set(LTA_PC_CUDA "-L${CUDAToolkit_LIBRARY_DIR} -lcudart_static -lrt -lstdc++")
+  target_link_libraries(lightattn_static INTERFACE stdc++)
+endif()
 configure_package_config_file(cmake/lightattnConfig.cmake.in
   "${PROJECT_BINARY_DIR}/lightattnConfig.cmake" INSTALL_DESTINATION ${LTA_INSTALL_CMAKEDIR}
   PATH_VARS CMAKE_INSTALL_INCLUDEDIR LTA_INSTALL_TEMPLATESDIR)
@@ -52,8 +67,8 @@ install(FILES "${PROJECT_BINARY_DIR}/lightattn.pc" DESTINATION ${CMAKE_INSTALL_L
 set(LIGHTATTN_GEN lta-gen)
 set(LIGHTATTN_TEMPLATES_DIR "${PROJECT_SOURCE_DIR}/templates")
 set(LIGHTATTN_KERNEL_INCLUDE_DIR "${PROJECT_SOURCE_DIR}/runtime")
-set(LIGHTATTN_TARGETS ${LTA_TARGETS})
-foreach(target IN LISTS LTA_TARGETS)
+set(LIGHTATTN_TARGETS ${LTA_CPU_TARGETS})
+foreach(target IN LISTS LTA_CPU_TARGETS)
   set(LIGHTATTN_FLAGS_${target} ${LTA_FLAGS_${target}})
 endforeach()
 include(cmake/lightattn-kernels.cmake)
@@ -67,7 +82,8 @@ if(LTA_BUILD_TESTS)
                         LIBRARY lightattn_static)
   add_executable(test_register tests/test_register.c)
   target_include_directories(test_register PRIVATE runtime)
-  target_compile_definitions(test_register PRIVATE LTA_TEST_EXTRA_TARGETS="${LTA_TARGETS_CSV}")
+  string(REPLACE ";" "," cpu_targets_csv "${LTA_CPU_TARGETS}")
+  target_compile_definitions(test_register PRIVATE LTA_TEST_EXTRA_TARGETS="${cpu_targets_csv}")
   set(libs ${CHECK_LIBRARY} m Threads::Threads) # found (cached) by tests/CMakeLists.txt
   foreach(lib SUBUNIT_LIBRARY RT_LIBRARY)
     if(${lib})

@@ -1,9 +1,11 @@
 /* output.c: the lists that feed the build, and writing files only when their content changed.
  *
  * Besides one file per kernel, the generator writes
- *   lta_kernels.inc         LTA_KERNEL(name, op, dtype, K, V, H, reverse, target) per kernel:
- *                           the one list behind the registry, the tests and the benchmarks;
- *   bundle_<target>_<i>.c   for each built target, a fixed number of shards that #include its
+ *   lta_kernels.inc         LTA_KERNEL(name, op, dtype, K, V, H, reverse, target) per CPU
+ *                           kernel: the one list behind the registry, the tests and the
+ *                           benchmarks; lta_cuda_kernels.inc likewise for the CUDA kernels
+ *                           (LTA_CUDA_KERNEL lines), whose calling convention differs;
+ *   bundle_<target>_<i>.c   (.cu for CUDA) for each built target, a fixed number of shards that #include its
  *                           kernels, so that the build's source list is fixed while the kernel
  *                           set is data, and each shard compiles with its target's flags.
  * Output is byte-stable: no dates, no absolute paths.
@@ -51,28 +53,48 @@ void output_free(gen_file *files, int nfiles) {
   free(files);
 }
 
-void output_lists(const gen_spec *spec, const gen_select *sel, int shards, gen_file **files,
-                  int *nfiles) {
-  gen_file *inc = add_file(files, nfiles, "lta_kernels.inc");
+/* The kernel list of a family: "lta_kernels.inc" with LTA_KERNEL lines for the CPU, and
+ * "lta_<family>_kernels.inc" with LTA_<FAMILY>_KERNEL lines for the others, since their kernels
+ * have another calling convention. */
+static void put_list(const gen_spec *spec, const gen_select *sel, const char *family,
+                     gen_file **files, int *nfiles) {
+  int cpu = strcmp(family, "cpu") == 0;
+  char path[64], macro[64], fam[32];
+  upper(fam, family, sizeof fam);
+  snprintf(path, sizeof path, cpu ? "lta_kernels.inc" : "lta_%s_kernels.inc", family);
+  snprintf(macro, sizeof macro, cpu ? "LTA_KERNEL" : "LTA_%s_KERNEL", fam);
+  gen_file *inc = add_file(files, nfiles, path);
   buf_printf(&inc->text,
              GEN_BANNER_FIRST "\n"
              " *   Spec:      %s\n",
              spec->display);
   put_selection(&inc->text, sel);
-  buf_puts(&inc->text,
-           " *   Generator: lta-gen (gen/); regenerate, never edit.\n"
-           " * The generated kernel list, sorted by name, one line per kernel:\n"
-           " *   LTA_KERNEL(name, op, dtype, K, V, H, reverse, target)   0 in K, V, H = any\n"
-           " * It feeds the runtime's registry, the tests' sweep and the benchmarks.\n"
-           " */\n");
+  buf_printf(&inc->text,
+             " *   Generator: lta-gen (gen/); regenerate, never edit.\n"
+             " * The generated %s kernel list, sorted by name, one line per kernel:\n"
+             " *   %s(name, op, dtype, K, V, H, reverse, target)   0 in K, V, H = any\n"
+             " * It feeds the runtime's registry, the tests' sweep and the benchmarks.\n"
+             " */\n",
+             family, macro);
   for (int i = 0; i < spec->nkernels; i++) {
     const gen_kernel *g = &spec->kernels[i];
+    if (strcmp(lta_target_family(g->key.target), family) != 0) continue;
     char op[16], dt[16], tg[16];
     upper(op, lta_op_string(g->key.op), sizeof op);
     upper(dt, lta_dtype_string(g->key.dtype), sizeof dt);
     upper(tg, lta_target_string(g->key.target), sizeof tg);
-    buf_printf(&inc->text, "LTA_KERNEL(%s, LTA_OP_%s, LTA_KEY_%s, %d, %d, %d, %d, LTA_TARGET_%s)\n",
-               g->name, op, dt, (int)g->key.K, (int)g->key.V, (int)g->key.H, g->key.reverse, tg);
+    buf_printf(&inc->text, "%s(%s, LTA_OP_%s, LTA_KEY_%s, %d, %d, %d, %d, LTA_TARGET_%s)\n",
+               macro, g->name, op, dt, (int)g->key.K, (int)g->key.V, (int)g->key.H,
+               g->key.reverse, tg);
+  }
+}
+
+void output_lists(const gen_spec *spec, const gen_select *sel, int shards, gen_file **files,
+                  int *nfiles) {
+  for (int t = 0; t < LTA_TARGET_COUNT; t++) {
+    int seen = 0;
+    for (int u = 0; u < t; u++) seen |= strcmp(lta_target_family(u), lta_target_family(t)) == 0;
+    if (!seen) put_list(spec, sel, lta_target_family(t), files, nfiles);
   }
 
   for (int t = 0; t < LTA_TARGET_COUNT; t++) {
@@ -81,7 +103,8 @@ void output_lists(const gen_spec *spec, const gen_select *sel, int shards, gen_f
     for (int i = 0; i < spec->nkernels; i++) count += spec->kernels[i].key.target == t;
     for (int s = 0; s < shards; s++) {
       char path[64];
-      snprintf(path, sizeof path, "bundle_%s_%d.c", lta_target_string(t), s);
+      snprintf(path, sizeof path, "bundle_%s_%d.%s", lta_target_string(t), s,
+               strcmp(lta_target_family(t), "cuda") == 0 ? "cu" : "c");
       gen_file *f = add_file(files, nfiles, path);
       buf_printf(&f->text,
                  GEN_BANNER_FIRST "\n"

@@ -1,6 +1,6 @@
 /* Auto-generated file. Do not edit!
  *   Spec:      templates/kernels.lua
- *   Selection: all kernels; targets scalar neon avx2 avx512
+ *   Selection: all kernels; targets scalar neon avx2 avx512 cuda sm80 sm90
  *   Generator: lta-gen (gen/); regenerate, never edit.
  * Shard 2 of 4 of the scalar kernels (36 in all): the build compiles each shard
  * with the scalar flags, so its source list stays fixed whatever the kernel set.

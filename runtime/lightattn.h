@@ -23,6 +23,9 @@
  *
  * Every argument is checked before any work starts: a rejected call returns an error code,
  * lta_last_error() names the argument and its value, and no output has been written.
+ * With device = LTA_DEVICE_CUDA the same call runs on the GPU (see lta_device): cu_seqlens then
+ * lives in device memory, where the host cannot read it; the kernels check it instead and, if
+ * it is malformed, write nothing (the call has already returned LTA_OK by then).
  * All functions are thread-safe; error messages are per thread.
  */
 #ifndef LIGHTATTN_H
@@ -59,8 +62,16 @@ typedef enum lta_status {
   LTA_ERR_ALIAS = 9,       /* an output overlaps an input or another output */
   LTA_ERR_UNSUPPORTED = 10,/* the requested ISA or kernel is not available on this machine */
   LTA_ERR_NO_MEMORY = 11,  /* a workspace allocation failed */
-  LTA_ERR_MEMORY_SPACE = 12/* CUDA device memory passed where host memory is required */
+  LTA_ERR_MEMORY_SPACE = 12,/* device memory where host memory is required, or the reverse */
+  LTA_ERR_CUDA = 13        /* the CUDA runtime reported an error (its text is in the message) */
 } lta_status;
+
+/* Where a call's data lives and its kernels run. CPU: host memory, CPU kernels on threads.
+ * CUDA: q, k, v, o, the states, cu_seqlens and the workspace are device memory of the current
+ * CUDA device (or managed memory); g_gamma stays host memory. The call only enqueues work on
+ * `stream` and returns: no synchronisation, no host-device copy, and no allocation when a
+ * workspace is given or none is needed, so it can be captured in a CUDA graph. */
+typedef enum lta_device { LTA_DEVICE_CPU = 0, LTA_DEVICE_CUDA = 1 } lta_device;
 
 typedef enum lta_dtype { LTA_F32 = 1, LTA_F16 = 2, LTA_BF16 = 3 } lta_dtype;
 
@@ -109,6 +120,11 @@ typedef struct lta_forward_args {
   int reverse;                /* 1: walk each sequence from its last token to its first */
   lta_isa isa;                /* kernel choice; see lta_isa */
   int num_threads;            /* 0: LTA_NUM_THREADS, else all online CPUs; <= LTA_MAX_THREADS */
+
+  lta_device device;          /* LTA_DEVICE_CPU (0) or LTA_DEVICE_CUDA */
+  void *stream;               /* CUDA: the cudaStream_t to run on; NULL = the legacy default */
+  void *workspace;            /* CUDA: device scratch for long sequences, or NULL (see */
+  size_t workspace_bytes;     /*   lta_forward_workspace_size) */
 } lta_forward_args;
 
 /* Zero-fills *args: no states, no varlen, seed decay, default scale, AUTO kernel choice. */
@@ -116,6 +132,14 @@ LTA_API void lta_forward_args_init(lta_forward_args *args);
 
 /* Computes o (and final_state, when given). */
 LTA_API lta_status lta_forward(const lta_forward_args *args);
+
+/* Device bytes of workspace that lets a CUDA call split each sequence's time across
+ * multiprocessors (long sequences, few heads); 0 when it needs none, and on the CPU. Without a
+ * workspace of that size, the call takes one from a memory pool of the library's own,
+ * stream-ordered (cudaMallocFromPoolAsync, no synchronisation), except while the stream is being
+ * captured into a graph: then it runs each sequence in one piece (same results up to rounding,
+ * slower for long sequences). */
+LTA_API lta_status lta_forward_workspace_size(const lta_forward_args *args, size_t *bytes);
 
 /* Checks args as lta_forward() does and sets *name to the kernel lta_forward() would run
  * (a static string, e.g. "lta_fwd_bf16_k128_v128__avx2", or the generic kernel's name). */

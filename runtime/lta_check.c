@@ -57,6 +57,7 @@ static lta_status check_sizes(const lta_forward_args *a, const char *fn) {
   return LTA_OK;
 }
 
+/* On CUDA, cu_seqlens is device memory: the host checks its count, the kernels its values. */
 static lta_status check_seqlens(const lta_forward_args *a, const char *fn, int64_t *num_seqs) {
   if (!a->cu_seqlens) {
     if (a->num_seqs != 0)
@@ -74,6 +75,10 @@ static lta_status check_seqlens(const lta_forward_args *a, const char *fn, int64
                     fn, (long long)n);
   if (n > INT64_MAX / 2 / a->num_heads)
     return lta_fail(LTA_ERR_SEQLENS, "%s: num_seqs=%lld is too large", fn, (long long)n);
+  if (a->device == LTA_DEVICE_CUDA) {
+    *num_seqs = n;
+    return LTA_OK;
+  }
   if (cu[0] != 0)
     return lta_fail(LTA_ERR_SEQLENS, "%s: cu_seqlens[0]=%lld must be 0", fn, (long long)cu[0]);
   for (int64_t i = 1; i <= n; i++)
@@ -181,10 +186,25 @@ static lta_status check_aliases(const span s[BUF_COUNT], const char *fn) {
   return LTA_OK;
 }
 
-/* The CPU kernels read and write every buffer directly: device memory must not reach them. */
-static lta_status check_host_memory(const span s[BUF_COUNT], const char *fn) {
+/* The CPU kernels read and write every buffer directly: device memory must not reach them.
+ * The CUDA kernels read every buffer but g_gamma (host memory, copied into their parameters)
+ * on the device. */
+static lta_status check_memory(const span s[BUF_COUNT], lta_device device, const char *fn) {
   const void *ptrs[BUF_COUNT];
   for (int i = 0; i < BUF_COUNT; i++) ptrs[i] = (const void *)s[i].begin;
+  if (device == LTA_DEVICE_CUDA) {
+    const char *names[BUF_COUNT];
+    for (int i = 0; i < BUF_COUNT; i++) names[i] = s[i].name;
+    ptrs[BUF_G] = NULL;
+    lta_status st = lta_cuda_check_memory(ptrs, names, BUF_COUNT, fn);
+    if (st != LTA_OK) return st;
+    const void *g = (const void *)s[BUF_G].begin;
+    if (lta_first_device_pointer(&g, 1) >= 0)
+      return lta_fail(LTA_ERR_MEMORY_SPACE,
+                      "%s: g_gamma=%p is CUDA device memory; g_gamma is host memory on every "
+                      "device", fn, g);
+    return LTA_OK;
+  }
   int dev = lta_first_device_pointer(ptrs, BUF_COUNT);
   if (dev >= 0)
     return lta_fail(LTA_ERR_MEMORY_SPACE,
@@ -193,10 +213,62 @@ static lta_status check_host_memory(const span s[BUF_COUNT], const char *fn) {
   return LTA_OK;
 }
 
-lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_call *call) {
+/* The kernel: the exact key first, then the best target; the generic one always applies.
+ * CUDA: the tensor-core kernels read 16-byte vectors, so unaligned buffers take the generic
+ * kernel. */
+static lta_status select_kernel(const lta_forward_args *a, const char *fn, lta_isa isa,
+                                const lta_entry *forced, const lta_entry **out) {
+  lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)a->head_dim_k, (int32_t)a->head_dim_v,
+                  (int32_t)a->num_heads, a->reverse != 0, 0};
+  size_t count;
+  const lta_entry *tab;
+  unsigned targets;
+  if (a->device == LTA_DEVICE_CUDA) {
+    lta_status st = LTA_OK;
+    targets = lta_cuda_targets(&st, fn);
+    if (st != LTA_OK) return st;
+    tab = lta_cuda_registry(&count);
+    const void *bufs[] = {a->q, a->k, a->v, a->o};
+    for (int i = 0; i < 4; i++)
+      if ((uintptr_t)bufs[i] % 16) isa = LTA_ISA_GENERIC;
+  } else {
+    targets = lta_cpu_targets();
+    tab = lta_registry(&count);
+  }
+  if (forced) {
+    const lta_key *k = &forced->key;
+    int fits = k->op == want.op && k->dtype == want.dtype && k->reverse == want.reverse &&
+               (k->K == 0 || k->K == want.K) && (k->V == 0 || k->V == want.V) &&
+               (k->H == 0 || k->H == want.H) && ((targets >> k->target) & 1) &&
+               (lta_entry_is_generic(forced) || isa != LTA_ISA_GENERIC);
+    if (!fits)
+      return lta_fail(LTA_ERR_UNSUPPORTED, "%s: kernel %s does not serve this call", fn,
+                      forced->name);
+    *out = forced;
+    return LTA_OK;
+  }
+  /* CPU: the built kernels and those registered at run time (lta_register_kernel). */
+  *out = a->device == LTA_DEVICE_CUDA ? lta_select(tab, count, &want, targets, isa)
+                                      : lta_lookup(&want, targets, isa);
+  if (!*out)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s on %s in this "
+                    "build (its kernel set has no generic kernel for this key)",
+                    fn, lta_dtype_string(want.dtype), (long long)want.K, (long long)want.V,
+                    want.reverse, lta_isa_name(isa),
+                    a->device == LTA_DEVICE_CUDA ? "CUDA" : "the CPU");
+  return LTA_OK;
+}
+
+lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const lta_entry *forced,
+                               lta_call *call) {
   memset(call, 0, sizeof *call);
   lta_status st;
   if (!a) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  if (a->device != LTA_DEVICE_CPU && a->device != LTA_DEVICE_CUDA)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: device=%d is not LTA_DEVICE_CPU (0) or LTA_DEVICE_CUDA (1)", fn,
+                    (int)a->device);
   if (a->dtype != LTA_F32 && a->dtype != LTA_F16 && a->dtype != LTA_BF16)
     return lta_fail(LTA_ERR_DTYPE, "%s: dtype=%d is not LTA_F32 (1), LTA_F16 (2) or LTA_BF16 (3)",
                     fn, (int)a->dtype);
@@ -245,28 +317,29 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   }
 
   if ((st = check_decay(a, fn))) return st;
+  if (a->device == LTA_DEVICE_CUDA && H > LTA_CUDA_MAX_HEADS)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: num_heads=%lld: CUDA calls take at most %d heads (their decays travel "
+                    "in the kernel parameters)",
+                    fn, (long long)H, LTA_CUDA_MAX_HEADS);
   if (a->has_scale && !(a->scale > 0.0f && isfinite(a->scale)))
     return lta_fail(LTA_ERR_SCALE, "%s: scale=%g must be positive and finite", fn,
                     (double)a->scale);
-  lta_isa isa;
-  if ((st = resolve_isa(a, fn, &isa))) return st;
+  lta_isa isa = a->isa;
+  if (a->device == LTA_DEVICE_CPU) {
+    if ((st = resolve_isa(a, fn, &isa))) return st;
+  } else if (isa != LTA_ISA_AUTO && isa != LTA_ISA_GENERIC) {
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: isa=%d: a CUDA call takes LTA_ISA_AUTO or LTA_ISA_GENERIC", fn,
+                    (int)isa);
+  }
   int threads;
   if ((st = resolve_threads(a, fn, &threads))) return st;
   span bufs[BUF_COUNT];
   buffer_spans(a, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
   if ((st = check_aliases(bufs, fn))) return st;
-  if ((st = check_host_memory(bufs, fn))) return st;
-
-  /* The kernel: exact key first, then the best target; the generic one always applies. */
-  lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)K, (int32_t)V, (int32_t)H, a->reverse != 0,
-                  0};
-  call->kernel = lta_lookup(&want, lta_cpu_targets(), isa);
-  if (!call->kernel)
-    return lta_fail(LTA_ERR_UNSUPPORTED,
-                    "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s in this build "
-                    "(its kernel set has no generic kernel for this key)",
-                    fn, lta_dtype_string(want.dtype), (long long)K, (long long)V, want.reverse,
-                    lta_isa_name(isa));
+  if ((st = check_memory(bufs, a->device, fn))) return st;
+  if ((st = select_kernel(a, fn, isa, forced, &call->kernel))) return st;
 
   if (!a->g_gamma) {
     call->owned_g_gamma = malloc((size_t)H * sizeof(float));
@@ -295,6 +368,10 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   p->scale = a->has_scale ? a->scale : (float)(1.0 / sqrt((double)K));
   int64_t items = N * H;
   call->threads = items < threads ? (int)items : threads;
+  call->device = a->device;
+  call->stream = a->stream;
+  call->workspace = a->workspace;
+  call->workspace_bytes = a->workspace_bytes;
   return LTA_OK;
 }
 

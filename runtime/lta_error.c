@@ -21,7 +21,7 @@ const char *lta_status_name(lta_status status) {
       "LTA_OK",      "LTA_ERR_NULL",  "LTA_ERR_SIZE",        "LTA_ERR_HEADS",
       "LTA_ERR_SEQLENS", "LTA_ERR_STATE", "LTA_ERR_DECAY",   "LTA_ERR_SCALE",
       "LTA_ERR_DTYPE", "LTA_ERR_ALIAS", "LTA_ERR_UNSUPPORTED", "LTA_ERR_NO_MEMORY",
-      "LTA_ERR_MEMORY_SPACE"};
+      "LTA_ERR_MEMORY_SPACE", "LTA_ERR_CUDA"};
   if ((int)status < 0 || (size_t)status >= sizeof names / sizeof names[0]) return "unknown status";
   return names[status];
 }

@@ -21,20 +21,42 @@ static void report(const lta_call *c) {
   int generic = lta_entry_is_generic(c->kernel);
   fprintf(stderr,
           "lightattn: lta_forward %s N=%lld T=%lld H=%lld/%lld K=%lld V=%lld%s -> %s on %d "
-          "thread(s)%s\n",
+          "%s%s\n",
           lta_dtype_string(p->dtype), (long long)p->num_seqs, (long long)p->seqlen,
           (long long)p->num_heads, (long long)p->num_kv_heads, (long long)p->K, (long long)p->V,
-          p->reverse ? " reverse" : "", c->kernel->name, c->threads,
+          p->reverse ? " reverse" : "", c->kernel->name,
+          c->device == LTA_DEVICE_CUDA ? 1 : c->threads,
+          c->device == LTA_DEVICE_CUDA ? "CUDA stream" : "thread(s)",
           generic ? " (generic kernel: no generated kernel matches, or it was asked for)" : "");
 }
 
-lta_status lta_forward(const lta_forward_args *args) {
+static lta_status run(const lta_forward_args *args, const lta_entry *forced, int segments) {
   lta_call call;
-  lta_status st = lta_forward_prepare(args, "lta_forward", &call);
+  lta_status st = lta_forward_prepare(args, "lta_forward", forced, &call);
   if (st == LTA_OK) {
+    call.segments = segments;
     report(&call);
-    st = lta_cpu_execute(&call, "lta_forward");
+    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, "lta_forward")
+                                        : lta_cpu_execute(&call, "lta_forward");
   }
+  lta_call_free(&call);
+  return st;
+}
+
+lta_status lta_forward(const lta_forward_args *args) { return run(args, NULL, 0); }
+
+lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments) {
+  if (!e) return lta_fail(LTA_ERR_NULL, "lta_forward_entry: kernel=NULL");
+  return run(a, e, segments);
+}
+
+lta_status lta_forward_workspace_size(const lta_forward_args *args, size_t *bytes) {
+  if (!bytes) return lta_fail(LTA_ERR_NULL, "lta_forward_workspace_size: bytes=NULL");
+  lta_call call;
+  lta_status st = lta_forward_prepare(args, "lta_forward_workspace_size", NULL, &call);
+  *bytes = 0;
+  if (st == LTA_OK && call.device == LTA_DEVICE_CUDA)
+    st = lta_cuda_workspace(&call, bytes, "lta_forward_workspace_size");
   lta_call_free(&call);
   return st;
 }
@@ -42,7 +64,7 @@ lta_status lta_forward(const lta_forward_args *args) {
 lta_status lta_forward_kernel(const lta_forward_args *args, const char **name) {
   if (!name) return lta_fail(LTA_ERR_NULL, "lta_forward_kernel: name=NULL");
   lta_call call;
-  lta_status st = lta_forward_prepare(args, "lta_forward_kernel", &call);
+  lta_status st = lta_forward_prepare(args, "lta_forward_kernel", NULL, &call);
   *name = st == LTA_OK ? call.kernel->name : NULL;
   lta_call_free(&call);
   return st;

@@ -12,6 +12,7 @@
 #define LTA_INTERNAL_H
 
 #include "lightattn.h"
+#include "lta_cuda_kernel.h"
 #include "lta_kernel.h"
 #include "lta_key.h"
 
@@ -25,14 +26,20 @@ lta_status lta_fail(lta_status status, const char *fmt, ...) __attribute__((form
 typedef struct lta_entry {
   const char *name;
   lta_key key;
-  lta_cpu_run_fn run;
+  lta_cpu_run_fn run;                      /* CPU kernels */
   lta_cpu_workspace_fn workspace;
+  lta_cuda_run_fn cuda_run;                /* CUDA kernels */
+  lta_cuda_workspace_fn cuda_workspace;
+  lta_cuda_segments_fn cuda_segments;
 } lta_entry;
 
-/* The kernels built into this library, sorted by name. */
+/* The CPU kernels built into this library, sorted by name. */
 const lta_entry *lta_registry(size_t *count);
 
-/* 1 for the generic kernels: every size taken at run time, plain scalar code. */
+/* The CUDA kernels built into this library (none without CUDA), sorted by name. */
+const lta_entry *lta_cuda_registry(size_t *count);
+
+/* 1 for the generic kernels: every size taken at run time, plain code (scalar C, or CUDA). */
 int lta_entry_is_generic(const lta_entry *e);
 
 /* The best entry of tab for the functional key want (op, dtype, K, V, H, reverse; its target is
@@ -78,13 +85,40 @@ typedef struct lta_call {
   const lta_entry *kernel;
   int threads;
   float *owned_g_gamma; /* the seed's decay when the caller gave none; freed by lta_call_free */
+  lta_device device;
+  void *stream, *workspace; /* CUDA: the caller's */
+  size_t workspace_bytes;
+  int segments;             /* CUDA: time segments forced by a test, 0 = the kernel's choice */
 } lta_call;
 
 /* Checks every argument (SPEC section 5), resolves the decay, scale and thread count, and
- * selects the kernel. fn names the public function in messages. Writes nothing the caller
- * owns; on failure returns the status with the message set. */
-lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_call *call);
+ * selects the kernel (forced: that entry, which must match the call's key; tests only).
+ * fn names the public function in messages. Writes nothing the caller owns; on failure
+ * returns the status with the message set. */
+lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const lta_entry *forced,
+                               lta_call *call);
 void lta_call_free(lta_call *call);
+
+/* lta_forward() with the kernel forced and, on CUDA, the time segments (0 = automatic): the
+ * sweep's way to reach every kernel and both paths of the time split. */
+lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments);
+
+/* ---- CUDA (lta_cuda.c; lta_cuda_none.c in a build without CUDA) ---- */
+
+/* Bit mask (1 << lta_target) of the CUDA targets the current device runs; 0 when there is no
+ * usable device (message set, status in *st). */
+unsigned lta_cuda_targets(lta_status *st, const char *fn);
+
+/* LTA_ERR_MEMORY_SPACE unless each non-NULL ptrs[i] is memory the current device can access
+ * (device memory of that device, managed memory, or mapped host memory). */
+lta_status lta_cuda_check_memory(const void *const *ptrs, const char *const *names, int n,
+                                 const char *fn);
+
+/* Runs the call's CUDA kernel on its stream (workspace: the caller's, else the pool's). */
+lta_status lta_cuda_execute(const lta_call *call, const char *fn);
+
+/* The workspace bytes lta_cuda_execute would use for the call. */
+lta_status lta_cuda_workspace(const lta_call *call, size_t *bytes, const char *fn);
 
 /* ---- threads (lta_threads.c) ---- */
 

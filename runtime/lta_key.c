@@ -7,8 +7,10 @@
 
 static const char *const op_names[LTA_OP_COUNT] = {"fwd"};
 static const char *const dtype_names[] = {NULL, "f32", "f16", "bf16"};
-static const char *const target_names[LTA_TARGET_COUNT] = {"scalar", "neon", "avx2", "avx512"};
-static const char *const target_families[LTA_TARGET_COUNT] = {"cpu", "cpu", "cpu", "cpu"};
+static const char *const target_names[LTA_TARGET_COUNT] = {"scalar", "neon", "avx2", "avx512",
+                                                           "cuda",   "sm80", "sm90"};
+static const char *const target_families[LTA_TARGET_COUNT] = {"cpu",  "cpu",  "cpu", "cpu",
+                                                              "cuda", "cuda", "cuda"};
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -22,10 +22,13 @@ enum { LTA_KEY_F32 = 1, LTA_KEY_F16 = 2, LTA_KEY_BF16 = 3 };
 /* Where a kernel runs. The order is the preference order within one family: a larger value
  * is preferred when the machine supports it. */
 typedef enum lta_target {
-  LTA_TARGET_SCALAR = 0,
+  LTA_TARGET_SCALAR = 0, /* family cpu */
   LTA_TARGET_NEON,
   LTA_TARGET_AVX2,
   LTA_TARGET_AVX512,
+  LTA_TARGET_CUDA, /* family cuda: the generic CUDA kernels, any GPU of compute capability 8.0+ */
+  LTA_TARGET_SM80, /* compute capability 8.x (PTX included, so 9.x runs it too) */
+  LTA_TARGET_SM90, /* compute capability 9.x */
   LTA_TARGET_COUNT
 } lta_target;
 
@@ -59,8 +62,8 @@ int lta_op_from_string(const char *s);
 int lta_dtype_from_string(const char *s);
 int lta_target_from_string(const char *s);
 
-/* The family a target belongs to ("cpu"; "cuda" later): the generated file's folder and the
- * runtime's dispatch path. NULL when out of range. */
+/* The family a target belongs to ("cpu" or "cuda"): the generated file's folder, its kernel
+ * list and the runtime's dispatch path. NULL when out of range. */
 const char *lta_target_family(int target);
 
 /* Largest head dim or head count a key may name (sizes past it run on the generic kernel). */

@@ -25,19 +25,39 @@
 
 static const lta_entry entries[] = {
 #define LTA_KERNEL(name, op, dtype, K, V, H, rev, target) \
-  {#name, {op, dtype, K, V, H, rev, target}, name, name##_workspace},
+  {#name, {op, dtype, K, V, H, rev, target}, name, name##_workspace, NULL, NULL, NULL},
 #include "lta_kernels.inc"
 #undef LTA_KERNEL
-    {NULL, {0}, NULL, NULL} /* keeps the array valid when the list is empty */
+    {NULL, {0}, NULL, NULL, NULL, NULL, NULL} /* keeps the array valid when the list is empty */
 };
+
+#define LTA_CUDA_KERNEL(name, op, dtype, K, V, H, rev, target)                                   \
+  int name(const lta_problem *, const lta_cuda_exec *);                                         \
+  size_t name##_workspace(const lta_problem *, int);                                             \
+  int name##_segments(const lta_problem *, int);
+#include "lta_cuda_kernels.inc"
+#undef LTA_CUDA_KERNEL
+
+static const lta_entry cuda_entries[] = {
+#define LTA_CUDA_KERNEL(name, op, dtype, K, V, H, rev, target)                                   \
+  {#name, {op, dtype, K, V, H, rev, target}, NULL, NULL, name, name##_workspace, name##_segments},
+#include "lta_cuda_kernels.inc"
+#undef LTA_CUDA_KERNEL
+    {NULL, {0}, NULL, NULL, NULL, NULL, NULL}};
 
 const lta_entry *lta_registry(size_t *count) {
   *count = sizeof entries / sizeof entries[0] - 1;
   return entries;
 }
 
+const lta_entry *lta_cuda_registry(size_t *count) {
+  *count = sizeof cuda_entries / sizeof cuda_entries[0] - 1;
+  return cuda_entries;
+}
+
 int lta_entry_is_generic(const lta_entry *e) {
-  return e->key.K == 0 && e->key.V == 0 && e->key.H == 0 && e->key.target == LTA_TARGET_SCALAR;
+  return e->key.K == 0 && e->key.V == 0 && e->key.H == 0 &&
+         (e->key.target == LTA_TARGET_SCALAR || e->key.target == LTA_TARGET_CUDA);
 }
 
 /* ---- kernels registered at run time ---- */
@@ -84,7 +104,7 @@ lta_status lta_register_kernel(const char *name, lta_kernel_run_fn run,
                   name, LTA_MAX_EXTRA_KERNELS);
   } else {
     memcpy(extra_names[n], canon, sizeof canon);
-    extras[n] = (lta_entry){extra_names[n], key, run, workspace};
+    extras[n] = (lta_entry){.name = extra_names[n], .key = key, .run = run, .workspace = workspace};
     atomic_store_explicit(&extra_count, n + 1, memory_order_release);
   }
   pthread_mutex_unlock(&extra_lock);

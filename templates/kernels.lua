@@ -8,13 +8,24 @@ axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken a
 axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
 axis "H"      { 0, 16, 32, 64 }                -- query heads; 0 = any
 axis "dir"    { "fwd", "rev" }                 -- time direction: prefix or suffix recurrence
-axis "target" { "scalar", "neon", "avx2", "avx512" }  -- instruction set; chosen at run time
+axis "target" { "scalar", "neon", "avx2", "avx512",   -- CPU instruction sets, chosen at run time
+                "cuda", "sm80", "sm90" }           -- CUDA: generic, and by compute capability
 
 -- The head dims of the models in use: K = V, and RetNet's V = 2K.
 local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
                      ["256x256"] = true, ["64x128"] = true }
 
 keep(function(k)
+  if k.family == "cuda" then
+    -- The generic CUDA kernel (target "cuda", any K, V, H, every dtype) serves every valid
+    -- shape. Tensor-core kernels (f16/bf16 operands, fp32 accumulation) are specialised on the
+    -- head dims and the architecture; f32 keeps exact fp32 arithmetic in the generic kernel.
+    -- The head count shapes nothing inside a CUDA block, so only "any" is built.
+    if k.K == 0 or k.V == 0 then
+      return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "cuda"
+    end
+    return k.target ~= "cuda" and k.dtype ~= "f32" and k.H == 0 and pairs_kept[k.K .. "x" .. k.V] == true
+  end
   -- The generic kernel (K = V = any) is the fallback for every valid shape: plain scalar code,
   -- portable to any CPU, and the reference that the benchmarks measure against.
   if k.K == 0 or k.V == 0 then
@@ -22,10 +33,10 @@ keep(function(k)
   end
   if not pairs_kept[k.K .. "x" .. k.V] then return false end
   -- A CPU kernel loops over (sequence, head) items: a fixed head count changes nothing in its
-  -- inner loops, so on CPU targets only "any" is built. (Head counts pay on GPUs, where they
-  -- shape the grid; the CUDA family will keep them.)
-  if k.family == "cpu" and k.H ~= 0 then return false end
+  -- inner loops, so on CPU targets only "any" is built.
+  if k.H ~= 0 then return false end
   return true
 end)
 
 template { op = "fwd", family = "cpu", file = "cpu_fwd.c.lt" }
+template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }

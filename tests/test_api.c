@@ -643,10 +643,10 @@ START_TEST(names_and_version) {
       "LTA_OK",        "LTA_ERR_NULL",    "LTA_ERR_SIZE",      "LTA_ERR_HEADS",
       "LTA_ERR_SEQLENS", "LTA_ERR_STATE", "LTA_ERR_DECAY",     "LTA_ERR_SCALE",
       "LTA_ERR_DTYPE", "LTA_ERR_ALIAS",   "LTA_ERR_UNSUPPORTED", "LTA_ERR_NO_MEMORY",
-      "LTA_ERR_MEMORY_SPACE"};
-  for (int s = LTA_OK; s <= LTA_ERR_MEMORY_SPACE; s++)
+      "LTA_ERR_MEMORY_SPACE", "LTA_ERR_CUDA"};
+  for (int s = LTA_OK; s <= LTA_ERR_CUDA; s++)
     ck_assert_str_eq(lta_status_name((lta_status)s), names[s]);
-  ck_assert_str_eq(lta_status_name((lta_status)13), "unknown status");
+  ck_assert_str_eq(lta_status_name((lta_status)14), "unknown status");
   ck_assert_str_eq(lta_status_name((lta_status)-1), "unknown status");
   ck_assert_str_eq(lta_isa_name(LTA_ISA_GENERIC), "generic");
   ck_assert_ptr_null(lta_isa_name((lta_isa)99));

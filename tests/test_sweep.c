@@ -13,6 +13,12 @@
  *   quick (default): 8 cases a group, every value of every axis at least once;
  *   slow (tag "slow"): 64 cases a group: every (T, batch kind) pair, and every combination
  *                      of heads, initial state and decay, twice over with other rotations.
+ *
+ * Built with LTA_SWEEP_CUDA (test_cuda_sweep), the same sweep runs the CUDA kernels: the
+ * inputs are copied to the device, each kernel runs with its own choice of time segments and
+ * with 3 segments forced (both paths of the time split), and the outputs come back with the
+ * canary bytes after them. CUDA is initialised inside the test process (no fork). Without a
+ * usable device it says so and exits 77 (skipped).
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +28,13 @@
 #include "harness.h"
 #include "lta_internal.h"
 #include "ref.h"
+
+#ifdef LTA_SWEEP_CUDA
+#include <cuda_runtime_api.h>
+#define REGISTRY lta_cuda_registry
+#else
+#define REGISTRY lta_registry
+#endif
 
 /* Tolerances of SPEC section 4, on the error normalised by the largest reference value. */
 #define TOL_F32 2e-5     /* f32 outputs and every fp32 state */
@@ -45,7 +58,7 @@ static int same_function(const lta_key *a, const lta_key *b) {
 
 static void build_groups(void) {
   size_t n;
-  const lta_entry *tab = lta_registry(&n);
+  const lta_entry *tab = REGISTRY(&n);
   for (size_t i = 0; i < n; i++) {
     int g = 0;
     while (g < ngroups && !same_function(&groups[g].key, &tab[i].key)) g++;
@@ -107,6 +120,9 @@ typedef struct problem_buffers {
   int64_t *cu;
   double *o_ref, *s_ref;
   int64_t o_elems, s_elems;
+#ifdef LTA_SWEEP_CUDA
+  lta_forward_args dev; /* the same call on device copies of the buffers */
+#endif
 } problem_buffers;
 
 #define CANARY 64 /* bytes after each output that must stay untouched */
@@ -234,22 +250,91 @@ static double tol_of(lta_dtype dt) {
 /* The worst errors a group saw, printed once per group so that margins show in the log. */
 static double worst_o, worst_s;
 
+#ifdef LTA_SWEEP_CUDA
+#define CU(call)                                                                             \
+  do {                                                                                       \
+    cudaError_t e_ = (call);                                                                 \
+    ck_assert_msg(e_ == cudaSuccess, "%s: %s", #call, cudaGetErrorString(e_));               \
+  } while (0)
+
+static void *dev_copy(const void *host, size_t bytes) {
+  void *d = NULL;
+  if (!host) return NULL;
+  CU(cudaMalloc(&d, bytes));
+  CU(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
+  return d;
+}
+
+/* Device copies of the case's buffers (outputs with their canary bytes). */
+static void to_device(problem_buffers *b) {
+  lta_forward_args *a = &b->a, *d = &b->dev;
+  size_t es = ref_elem_size(a->dtype), sb = (size_t)b->s_elems * sizeof(float);
+  int64_t rows = a->batch * a->seqlen;
+  *d = *a;
+  d->device = LTA_DEVICE_CUDA;
+  d->q = dev_copy(a->q, (size_t)(rows * a->num_heads * a->head_dim_k) * es);
+  d->k = dev_copy(a->k, (size_t)(rows * a->num_kv_heads * a->head_dim_k) * es);
+  d->v = dev_copy(a->v, (size_t)(rows * a->num_kv_heads * a->head_dim_v) * es);
+  d->o = dev_copy(a->o, (size_t)b->o_elems * es + CANARY);
+  d->initial_state = dev_copy(a->initial_state, sb + CANARY);
+  d->final_state = a->final_state == a->initial_state ? (float *)d->initial_state
+                                                       : dev_copy(a->final_state, sb + CANARY);
+  d->cu_seqlens = dev_copy(a->cu_seqlens, (size_t)(a->num_seqs + 1) * sizeof(int64_t));
+}
+
+static void free_device(problem_buffers *b) {
+  lta_forward_args *d = &b->dev;
+  cudaFree((void *)d->q), cudaFree((void *)d->k), cudaFree((void *)d->v), cudaFree(d->o);
+  if (d->final_state != d->initial_state) cudaFree(d->final_state);
+  cudaFree((void *)d->initial_state), cudaFree((void *)d->cu_seqlens);
+}
+
+/* Runs kernel e on the device copies and brings o and the final state (canaries included)
+ * back into the host buffers of a. The device outputs start as the host ones: NaN + canary. */
+static lta_status run_cuda(problem_buffers *b, const lta_forward_args *a, const lta_entry *e,
+                           int segments, const float *s0_host) {
+  const lta_forward_args *d = &b->dev;
+  size_t ob = (size_t)b->o_elems * ref_elem_size(a->dtype) + CANARY;
+  size_t sb = (size_t)b->s_elems * sizeof(float) + CANARY;
+  CU(cudaMemcpy(d->o, a->o, ob, cudaMemcpyHostToDevice));
+  if (d->final_state && d->final_state == d->initial_state)
+    CU(cudaMemcpy(d->final_state, s0_host, sb, cudaMemcpyHostToDevice));
+  else if (d->final_state)
+    CU(cudaMemcpy(d->final_state, a->final_state, sb, cudaMemcpyHostToDevice));
+  lta_status st = lta_forward_entry(d, e, segments);
+  CU(cudaDeviceSynchronize());
+  CU(cudaMemcpy(a->o, d->o, ob, cudaMemcpyDeviceToHost));
+  if (d->final_state) CU(cudaMemcpy(a->final_state, d->final_state, sb, cudaMemcpyDeviceToHost));
+  return st;
+}
+#endif
+
 /* Runs one kernel (forced to its ISA) on the case and checks it against the reference. */
-static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_case *c) {
-  char what[256];
+static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_case *c,
+                         int segments) {
+  char what[300];
   describe(what, sizeof what, b, c);
+#ifdef LTA_SWEEP_CUDA
+  snprintf(what + strlen(what), sizeof what - strlen(what), " segments=%d%s", segments,
+           segments ? "" : " (automatic)");
+#endif
   lta_forward_args a = b->a;
   a.isa = lta_entry_is_generic(e) ? LTA_ISA_GENERIC
           : e->key.target == LTA_TARGET_AVX512 ? LTA_ISA_AVX512
           : e->key.target == LTA_TARGET_AVX2   ? LTA_ISA_AVX2
           : e->key.target == LTA_TARGET_NEON   ? LTA_ISA_NEON
                                                : LTA_ISA_SCALAR;
+#ifndef LTA_SWEEP_CUDA
   const char *name = NULL;
   lta_status st = lta_forward_kernel(&a, &name);
   ck_assert_msg(st == LTA_OK, "%s: lta_forward_kernel failed: %s (%s)", e->name,
                 lta_last_error(), what);
   ck_assert_msg(strcmp(name, e->name) == 0, "forcing %s ran %s instead (%s)", e->name, name,
                 what);
+  (void)segments;
+#else
+  lta_status st;
+#endif
 
   size_t es = ref_elem_size(a.dtype);
   /* In place: the state buffer is input and output; refill it for each kernel. */
@@ -259,7 +344,11 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
     s0_copy = malloc((size_t)b->s_elems * sizeof(float));
     memcpy(s0_copy, s_inplace, (size_t)b->s_elems * sizeof(float));
   }
+#ifdef LTA_SWEEP_CUDA
+  st = run_cuda(b, &a, e, segments, s0_copy);
+#else
   st = lta_forward(&a);
+#endif
   ck_assert_msg(st == LTA_OK, "%s failed: %s (%s)", e->name, lta_last_error(), what);
   double err = ref_error(a.dtype, a.o, b->o_ref, b->o_elems);
   worst_o = err > worst_o ? err : worst_o;
@@ -283,7 +372,15 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
   memset(a.o, 0xFF, (size_t)b->o_elems * es); /* NaN everywhere: a skipped row shows */
 }
 
+#ifdef LTA_SWEEP_CUDA
+static unsigned cuda_targets(void) {
+  lta_status st;
+  return lta_cuda_targets(&st, "sweep");
+}
+static int runs_here(const lta_entry *e) { return (cuda_targets() >> e->key.target) & 1; }
+#else
 static int runs_here(const lta_entry *e) { return (lta_cpu_targets() >> e->key.target) & 1; }
+#endif
 
 static void sweep_group(int gi, int slow) {
   const group *grp = &groups[gi];
@@ -294,12 +391,25 @@ static void sweep_group(int gi, int slow) {
     setup(&b, grp, &cases[ci], 0x1234567ull * (uint64_t)(gi + 1) + (uint64_t)ci * 7919u + slow);
     ref_forward(&b.r);
     memset(b.o, 0xFF, (size_t)b.o_elems * ref_elem_size(b.a.dtype));
+#ifdef LTA_SWEEP_CUDA
+    to_device(&b);
     for (int k = 0; k < grp->nkernels; k++)
-      if (runs_here(grp->kernels[k])) check_kernel(&b, grp->kernels[k], &cases[ci]);
+      if (runs_here(grp->kernels[k])) {
+        check_kernel(&b, grp->kernels[k], &cases[ci], 0);
+        check_kernel(&b, grp->kernels[k], &cases[ci], 3);
+      }
+#else
+    for (int k = 0; k < grp->nkernels; k++)
+      if (runs_here(grp->kernels[k])) check_kernel(&b, grp->kernels[k], &cases[ci], 0);
+#endif
     if (ci == 0) {
       /* Automatic choice: the most specialised kernel of the best target this CPU runs. */
       const char *name = NULL;
+#ifdef LTA_SWEEP_CUDA
+      lta_forward_args a = b.dev;
+#else
       lta_forward_args a = b.a;
+#endif
       a.isa = LTA_ISA_AUTO;
       ck_assert_int_eq(lta_forward_kernel(&a, &name), LTA_OK);
       const lta_entry *best = NULL;
@@ -309,6 +419,9 @@ static void sweep_group(int gi, int slow) {
           best = grp->kernels[k];
       if (grp->key.K != 0) ck_assert_str_eq(name, best->name);
     }
+#ifdef LTA_SWEEP_CUDA
+    free_device(&b);
+#endif
     teardown(&b);
   }
   char key[LTA_KEY_NAME_MAX];
@@ -328,6 +441,15 @@ START_TEST(sweep_slow) { sweep_group(_i, 1); }
 END_TEST
 
 int main(void) {
+#ifdef LTA_SWEEP_CUDA
+  int devices = 0;
+  cudaError_t ce = cudaGetDeviceCount(&devices);
+  if (ce != cudaSuccess || devices == 0) {
+    printf("cuda sweep: SKIPPED: no usable CUDA device (%s)\n",
+           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
+    return 77;
+  }
+#endif
   build_groups();
   int run = 0, skipped = 0;
   for (int g = 0; g < ngroups; g++)
@@ -336,7 +458,7 @@ int main(void) {
         run++;
       } else {
         skipped++;
-        fprintf(stderr, "sweep: SKIPPED %s: this CPU does not run %s\n",
+        fprintf(stderr, "sweep: SKIPPED %s: this machine does not run %s\n",
                 groups[g].kernels[k]->name, lta_target_string(groups[g].kernels[k]->key.target));
       }
     }
@@ -354,5 +476,9 @@ int main(void) {
   tcase_add_loop_test(slow, sweep_slow, 0, ngroups);
   suite_add_tcase(s, slow);
 
+#ifdef LTA_SWEEP_CUDA
+  return run_suite(s, 1); /* a CUDA context does not survive fork */
+#else
   return run_suite(s, 0);
+#endif
 }

@@ -1,0 +1,176 @@
+/* lta-cuda-bench: the CUDA forward on the four shapes of SPEC section 6 (bf16, layer 3 of 24,
+ * final state written), timed with CUDA events: 3 warm-up calls, then the median of 20.
+ *
+ *   lta-cuda-bench [--csv FILE]
+ *
+ * Printed per shape: the kernel, ms, the HBM floor (q, k, v read and o written once, over the
+ * device-to-device copy bandwidth measured in the same run) and the fraction of it reached,
+ * and effective TFLOP/s (the minimal 4*K*V flops per token and head). Also B=1, T=65536 with
+ * the time split off (one segment), to show what the split buys.
+ */
+#include <cuda_runtime_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lightattn.h"
+
+#define CHECK(call)                                                                      \
+  do {                                                                                   \
+    cudaError_t e_ = (call);                                                             \
+    if (e_ != cudaSuccess) {                                                             \
+      fprintf(stderr, "lta-cuda-bench: %s: %s\n", #call, cudaGetErrorString(e_));        \
+      exit(1);                                                                           \
+    }                                                                                    \
+  } while (0)
+
+static int cmp_float(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* Random bf16 in [-1, 1) written on the device, so that no host buffer of gigabytes is needed. */
+static void fill_random(uint16_t *dst, size_t n, uint64_t seed) {
+  const size_t chunk = 1 << 24;
+  uint16_t *host = malloc(chunk * sizeof *host);
+  uint64_t s = seed | 1;
+  for (size_t done = 0; done < n; done += chunk) {
+    size_t m = n - done < chunk ? n - done : chunk;
+    for (size_t i = 0; i < m; i++) {
+      s ^= s >> 12, s ^= s << 25, s ^= s >> 27;
+      float f = (float)((s * 0x2545f4914f6cdd1dull) >> 40) * 0x1.0p-23f - 1.0f;
+      uint32_t u;
+      memcpy(&u, &f, 4);
+      host[i] = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+    }
+    CHECK(cudaMemcpy(dst + done, host, m * sizeof *host, cudaMemcpyHostToDevice));
+  }
+  free(host);
+}
+
+/* Device-to-device copy bandwidth in bytes/s, counting bytes read plus bytes written. */
+static double copy_bandwidth(void) {
+  const size_t bytes = (size_t)2 << 30;
+  void *a, *b;
+  CHECK(cudaMalloc(&a, bytes));
+  CHECK(cudaMalloc(&b, bytes));
+  CHECK(cudaMemset(a, 1, bytes));
+  cudaEvent_t e0, e1;
+  CHECK(cudaEventCreate(&e0));
+  CHECK(cudaEventCreate(&e1));
+  float t[10];
+  for (int i = 0; i < 13; i++) {
+    CHECK(cudaEventRecord(e0, 0));
+    CHECK(cudaMemcpyAsync(b, a, bytes, cudaMemcpyDeviceToDevice, 0));
+    CHECK(cudaEventRecord(e1, 0));
+    CHECK(cudaEventSynchronize(e1));
+    if (i >= 3) CHECK(cudaEventElapsedTime(&t[i - 3], e0, e1));
+  }
+  qsort(t, 10, sizeof t[0], cmp_float);
+  cudaFree(a), cudaFree(b), cudaEventDestroy(e0), cudaEventDestroy(e1);
+  return 2.0 * (double)bytes / (t[5] * 1e-3);
+}
+
+typedef struct shape {
+  int64_t B, T, H, K;
+} shape;
+
+/* Median ms of lta_forward on a (workspace: the caller's, sized by lta_forward_workspace_size,
+ * unless no_split). */
+static float time_forward(lta_forward_args *a, int no_split) {
+  size_t ws_bytes = 0;
+  if (lta_forward_workspace_size(a, &ws_bytes) != LTA_OK) {
+    fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+    exit(1);
+  }
+  void *ws = NULL;
+  if (ws_bytes && !no_split) CHECK(cudaMalloc(&ws, ws_bytes));
+  a->workspace = ws;
+  a->workspace_bytes = no_split ? 1 : ws_bytes; /* 1 byte: room for no segment */
+  if (no_split) a->workspace = (void *)a->o;     /* never used: too small for any split */
+  cudaEvent_t e0, e1;
+  CHECK(cudaEventCreate(&e0));
+  CHECK(cudaEventCreate(&e1));
+  float t[20];
+  for (int i = 0; i < 23; i++) {
+    CHECK(cudaEventRecord(e0, 0));
+    if (lta_forward(a) != LTA_OK) {
+      fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+      exit(1);
+    }
+    CHECK(cudaEventRecord(e1, 0));
+    CHECK(cudaEventSynchronize(e1));
+    if (i >= 3) CHECK(cudaEventElapsedTime(&t[i - 3], e0, e1));
+  }
+  qsort(t, 20, sizeof t[0], cmp_float);
+  if (ws) cudaFree(ws);
+  a->workspace = NULL;
+  a->workspace_bytes = 0;
+  cudaEventDestroy(e0), cudaEventDestroy(e1);
+  return (t[9] + t[10]) / 2;
+}
+
+int main(int argc, char **argv) {
+  const char *csv = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc) csv = argv[++i];
+    else {
+      fprintf(stderr, "usage: lta-cuda-bench [--csv FILE]\n");
+      return 2;
+    }
+  }
+  int dev = 0;
+  struct cudaDeviceProp prop;
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaGetDeviceProperties(&prop, dev) != cudaSuccess) {
+    printf("lta-cuda-bench: no CUDA device: nothing to time\n");
+    return 0;
+  }
+  double bw = copy_bandwidth();
+  printf("device: %s, %d SMs; copy bandwidth %.2f TB/s (read + write, 2 GiB cudaMemcpy)\n",
+         prop.name, prop.multiProcessorCount, bw / 1e12);
+  FILE *out = csv ? fopen(csv, "w") : NULL;
+  if (out) fprintf(out, "B,T,H,K,V,kernel,split,ms,floor_ms,fraction_of_floor,tflops\n");
+  printf("%-22s %-34s %6s %9s %9s %7s %8s\n", "shape B,T,H,K=V", "kernel", "split", "ms",
+         "floor ms", "floor%", "TFLOP/s");
+  const shape shapes[] = {{8, 4096, 16, 128}, {1, 65536, 16, 128}, {16, 2048, 32, 64},
+                          {4, 8192, 64, 128}, {1, 65536, 16, 128}};
+  for (int si = 0; si < 5; si++) {
+    const shape sh = shapes[si];
+    int no_split = si == 4;
+    size_t nqk = (size_t)(sh.B * sh.T * sh.H * sh.K), nst = (size_t)(sh.B * sh.H * sh.K * sh.K);
+    uint16_t *q, *k, *v, *o;
+    float *st;
+    CHECK(cudaMalloc((void **)&q, nqk * 2));
+    CHECK(cudaMalloc((void **)&k, nqk * 2));
+    CHECK(cudaMalloc((void **)&v, nqk * 2));
+    CHECK(cudaMalloc((void **)&o, nqk * 2));
+    CHECK(cudaMalloc((void **)&st, nst * 4));
+    fill_random(q, nqk, 1 + si), fill_random(k, nqk, 2 + si), fill_random(v, nqk, 3 + si);
+    lta_forward_args a;
+    lta_forward_args_init(&a);
+    a.device = LTA_DEVICE_CUDA;
+    a.dtype = LTA_BF16;
+    a.batch = sh.B, a.seqlen = sh.T, a.num_heads = a.num_kv_heads = sh.H;
+    a.head_dim_k = a.head_dim_v = sh.K;
+    a.q = q, a.k = k, a.v = v, a.o = o;
+    a.final_state = st, a.num_states = sh.B;
+    a.layer_idx = 3, a.num_layers = 24;
+    const char *name = "?";
+    lta_forward_kernel(&a, &name);
+    float ms = time_forward(&a, no_split);
+    double floor_ms = 4.0 * (double)nqk * 2 / bw * 1e3;
+    double tflops = 4.0 * sh.K * sh.K * (double)(sh.B * sh.T * sh.H) / (ms * 1e-3) / 1e12;
+    char label[64];
+    snprintf(label, sizeof label, "%lld,%lld,%lld,%lld", (long long)sh.B, (long long)sh.T,
+             (long long)sh.H, (long long)sh.K);
+    printf("%-22s %-34s %6s %9.3f %9.3f %6.0f%% %8.1f\n", label, name, no_split ? "off" : "auto",
+           ms, floor_ms, 100.0 * floor_ms / ms, tflops);
+    if (out)
+      fprintf(out, "%s,%lld,%s,%s,%.4f,%.4f,%.3f,%.2f\n", label, (long long)sh.K, name,
+              no_split ? "off" : "auto", ms, floor_ms, floor_ms / ms, tflops);
+    cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(st);
+  }
+  if (out) fclose(out);
+  return 0;
+}

@@ -1,0 +1,528 @@
+/* Auto-generated file. Do not edit!
+ *   Template:  templates/cuda_fwd.cu.lt
+ *   Kernel:    lta_fwd_bf16_k32_v32_rev__sm90
+ *   Key:       op=fwd dtype=bf16 K=32 V=32 H=any dir=rev target=sm90
+ *   Generator: lta-gen (gen/), from the kernel spec; regenerate, never edit.
+ * One file per kernel: each specialization is compiled with its own ISA flags
+ * and only what a template or key change touches is rebuilt.
+ */
+#include <cuda_runtime.h>
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <stdint.h>
+
+extern "C" {
+#include "lta_cuda_kernel.h"
+}
+
+extern "C" int lta_fwd_bf16_k32_v32_rev__sm90(const lta_problem *p, const lta_cuda_exec *x);
+extern "C" size_t lta_fwd_bf16_k32_v32_rev__sm90_workspace(const lta_problem *p, int segments);
+extern "C" int lta_fwd_bf16_k32_v32_rev__sm90_segments(const lta_problem *p, int num_sms);
+
+/* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
+ * as one translation unit. */
+namespace lta_fwd_bf16_k32_v32_rev__sm90_impl {
+
+typedef __nv_bfloat16 elem;
+
+__device__ __forceinline__ float to_f(float x) { return x; }
+__device__ __forceinline__ float to_f(__half x) { return __half2float(x); }
+__device__ __forceinline__ float to_f(__nv_bfloat16 x) { return __bfloat162float(x); }
+__device__ __forceinline__ void from_f(float *d, float x) { *d = x; }
+__device__ __forceinline__ void from_f(__half *d, float x) { *d = __float2half_rn(x); }
+__device__ __forceinline__ void from_f(__nv_bfloat16 *d, float x) { *d = __float2bfloat16_rn(x); }
+
+/* Tokens [*row0, *row0 + *len) of sequence n on the flattened [batch * seqlen] axis. */
+__device__ __forceinline__ void seq_rows(const lta_cuda_params &P, int64_t n, int64_t *row0,
+                                         int64_t *len) {
+  if (P.cu) {
+    *row0 = P.cu[n];
+    *len = P.cu[n + 1] - P.cu[n];
+  } else {
+    *row0 = n * P.seqlen;
+    *len = P.seqlen;
+  }
+}
+
+/* cu_seqlens lives in device memory, where the host cannot check it without a synchronisation:
+ * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = seqlen) and, if it is malformed,
+ * returns before writing anything, so that a bad array can never send a block out of bounds. */
+__device__ bool seqlens_ok(const lta_cuda_params &P) {
+  if (!P.cu) return true;
+  int bad = 0;
+  for (int64_t i = threadIdx.x; i <= P.num_seqs; i += blockDim.x) {
+    const int64_t c = P.cu[i];
+    if (i == 0 ? c != 0 : c < P.cu[i - 1]) bad = 1;
+    if (i == P.num_seqs && c != P.seqlen) bad = 1;
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
+/* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
+ * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
+ * which the states kernel left in slot s). One thread per state element. */
+__global__ void combine_kernel(lta_cuda_params P, int chunk) {
+  const int64_t KV = (int64_t)P.K * P.V;
+  const int64_t pair = blockIdx.x, n = pair / P.H;
+  const int h = (int)(pair % P.H);
+  const int64_t e = (int64_t)blockIdx.y * blockDim.x + threadIdx.x;
+  if (!seqlens_ok(P) || e >= KV) return;
+  int64_t row0, len;
+  seq_rows(P, n, &row0, &len);
+  const int64_t chunks = (len + chunk - 1) / chunk;
+  const int64_t per = (chunks + P.segments - 1) / P.segments; /* chunks per run */
+  float *slot = P.ws + pair * P.segments * KV + e;
+  float s = P.s0 ? P.s0[pair * KV + e] : 0.0f;
+  slot[0] = s;
+  for (int r = 1; r < P.segments; r++) {
+    const int64_t first = (int64_t)(r - 1) * per * chunk;
+    const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    s = expf(P.g[h] * (float)L) * s + slot[(int64_t)r * KV];
+    slot[(int64_t)r * KV] = s;
+  }
+}
+
+/* ---- tile shapes of lta_fwd_bf16_k32_v32_rev__sm90 ----
+ * chunk C=32 tokens; V tile VT=32 of V=32; 4 warps; output tile per warp 16 x 16
+ * (2 x 2 warps); state tile per warp 16 x 16 (2 x 2 warps); 3 pipeline stages. */
+constexpr int K = 32, V = 32, C = 32, VT = 32, VTILES = V / VT, NT = 128;
+constexpr int WN = 2, OC = 16, SMR = 2, SR = 16, SC = 16, STAGES = 3;
+/* Shared-memory rows are padded by 16 bytes, so that the 8 rows an ldmatrix reads fall in
+ * distinct banks. */
+constexpr int QLD = K + 8, VLD = VT + 8;
+constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
+constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 3 * C * VLD + (size_t)K * VLD)
+                              + sizeof(float) * (C + 1 + 4);
+
+__device__ __forceinline__ uint32_t smem_addr(const void *p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+/* 16 bytes global -> shared, zero-filled when !valid (padded rows of a partial chunk). */
+__device__ __forceinline__ void cp_async16(void *dst, const void *src, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem_addr(dst)), "l"(src),
+               "r"(valid ? 16 : 0));
+}
+__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+
+__device__ __forceinline__ void ldsm_x4(uint32_t r[4], const void *p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+}
+__device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], const void *p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+}
+
+/* d += a (16x16, row) * b (16x8, col), fp32 accumulation. */
+__device__ __forceinline__ void mma(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 "
+               "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+  __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<uint32_t *>(&v);
+}
+
+/* The shared-memory layout of a block. */
+struct Smem {
+  elem *stages;        /* STAGES x (q [C][QLD], k [C][QLD], v [C][VLD]) */
+  elem *vhi, *vlo;     /* the chunk's decayed v tile as hi + lo, [C][VLD] */
+  elem *os;            /* output staging, [C][VLD] */
+  elem *sb;            /* the state rounded to elem (f16: scaled by 2^-e), [K][VLD] */
+  float *dd;           /* dd[m] = exp(g m), m = 0..C */
+  float *amax;         /* per-warp largest |S| (f16 scaling) */
+  __device__ Smem(char *base) {
+    elem *e = reinterpret_cast<elem *>(base);
+    stages = e;
+    vhi = e + STAGES * STAGE_ELEMS;
+    vlo = vhi + C * VLD;
+    os = vlo + C * VLD;
+    sb = os + C * VLD;
+    dd = reinterpret_cast<float *>(sb + K * VLD);
+    amax = dd + C + 1;
+  }
+  __device__ __forceinline__ elem *stage(int64_t i) const { return stages + (int)(i % STAGES) * STAGE_ELEMS; }
+};
+
+/* Where a block's work lies: sequence, head, V tile and the run of chunks it owns. */
+struct Work {
+  int64_t pair, row0, len, chunk0, chunk1;
+  int h, hk, v0, seg;
+  float g;
+};
+
+__device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
+  Work w;
+  w.pair = blockIdx.x / VTILES;
+  w.v0 = (int)(blockIdx.x % VTILES) * VT;
+  w.h = (int)(w.pair % P.H);
+  w.hk = w.h / (P.H / P.Hkv);
+  w.g = P.g[w.h];
+  w.seg = seg;
+  seq_rows(P, w.pair / P.H, &w.row0, &w.len);
+  const int64_t chunks = (w.len + C - 1) / C, per = (chunks + P.segments - 1) / P.segments;
+  w.chunk0 = per * seg < chunks ? per * seg : chunks;
+  w.chunk1 = w.chunk0 + per < chunks ? w.chunk0 + per : chunks;
+  return w;
+}
+
+/* Token row (on the flattened axis) of local row i of chunk c, in processing order. */
+__device__ __forceinline__ int64_t token_row(const Work &w, int64_t c, int i) {
+  return w.row0 + w.len - 1 - (c * C + i);
+}
+
+/* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. */
+template <bool WITH_Q>
+__device__ __forceinline__ void load_chunk(const lta_cuda_params &P, const Work &w, int64_t c,
+                                           elem *b) {
+  const elem *q = (const elem *)P.q, *k = (const elem *)P.k, *v = (const elem *)P.v;
+  const int64_t L = w.len - c * C;
+  constexpr int QV = K / 8, VV = VT / 8; /* 16-byte vectors per row */
+  for (int x = threadIdx.x; x < C * QV; x += NT) {
+    const int i = x / QV, col = (x % QV) * 8;
+    const bool ok = i < L;
+    const int64_t row = ok ? token_row(w, c, i) : w.row0;
+    if (WITH_Q) cp_async16(b + i * QLD + col, q + (row * P.H + w.h) * K + col, ok);
+    cp_async16(b + C * QLD + i * QLD + col, k + (row * P.Hkv + w.hk) * K + col, ok);
+  }
+  for (int x = threadIdx.x; x < C * VV; x += NT) {
+    const int i = x / VV, col = (x % VV) * 8;
+    const bool ok = i < L;
+    const int64_t row = ok ? token_row(w, c, i) : w.row0;
+    cp_async16(b + 2 * C * QLD + i * VLD + col, v + (row * P.Hkv + w.hk) * V + w.v0 + col, ok);
+  }
+}
+
+/* vhi + vlo = exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update. */
+__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L) {
+  for (int x = threadIdx.x; x < C * VT; x += NT) {
+    const int j = x / VT, col = x % VT;
+    const float d = j < L ? sm.dd[L - 1 - j] : 0.0f;
+    const float val = j < L ? to_f(vt[j * VLD + col]) * d : 0.0f;
+    elem hi, lo;
+    from_f(&hi, val);
+    from_f(&lo, val - to_f(hi));
+    sm.vhi[j * VLD + col] = hi;
+    sm.vlo[j * VLD + col] = lo;
+  }
+}
+
+/* s = exp(g L) s + k^T (vhi + vlo) on this warp's SR x SC state tile. */
+__device__ __forceinline__ void update_state(float s[SR / 16][SC / 8][4], const Smem &sm,
+                                             const elem *kt, float decay_L) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR, c0 = (warp / SMR) * SC;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) s[mt][nt][e] *= decay_L;
+#pragma unroll
+  for (int kc = 0; kc < C / 16; kc++) {
+    uint32_t a[SR / 16][4];
+    const int m = lane >> 3;
+#pragma unroll
+    for (int mt = 0; mt < SR / 16; mt++)
+      ldsm_x4_t(a[mt], kt + (kc * 16 + (lane & 7) + (m >> 1) * 8) * QLD + r0 + mt * 16 + (m & 1) * 8);
+#pragma unroll
+    for (int np = 0; np < SC / 16; np++) {
+      uint32_t bh[4], bl[4];
+      const int off = (kc * 16 + (lane & 7) + (m & 1) * 8) * VLD + c0 + np * 16 + (m >> 1) * 8;
+      ldsm_x4_t(bh, sm.vhi + off);
+      ldsm_x4_t(bl, sm.vlo + off);
+#pragma unroll
+      for (int mt = 0; mt < SR / 16; mt++) {
+        mma(s[mt][2 * np], a[mt], bh[0], bh[1]);
+        mma(s[mt][2 * np + 1], a[mt], bh[2], bh[3]);
+        mma(s[mt][2 * np], a[mt], bl[0], bl[1]);
+        mma(s[mt][2 * np + 1], a[mt], bl[2], bl[3]);
+      }
+    }
+  }
+}
+
+/* The block's state tile from global fp32 memory (NULL: zeros) into the warps' registers. */
+__device__ __forceinline__ void load_state(float s[SR / 16][SC / 8][4], const float *src,
+                                           const Work &w) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8 + (e & 1);
+        s[mt][nt][e] = src ? src[(int64_t)r * V + w.v0 + c] : 0.0f;
+      }
+}
+
+__device__ __forceinline__ void store_state(const float s[SR / 16][SC / 8][4], float *dst,
+                                            const Work &w) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e += 2) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
+        *reinterpret_cast<float2 *>(dst + (int64_t)r * V + w.v0 + c) =
+            make_float2(s[mt][nt][e], s[mt][nt][e + 1]);
+      }
+}
+
+/* Rounds the state to elem into sm.sb for the next chunk's q S. f16: scaled by 2^-e so that
+ * its largest entry stays below 2^15 (each warp's |S| max is in sm.amax); returns 2^e. */
+__device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], const Smem &sm) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+  float inv = 1.0f, up = 1.0f;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e += 2) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
+        *reinterpret_cast<uint32_t *>(sm.sb + r * VLD + c) =
+            pack2(s[mt][nt][e] * inv, s[mt][nt][e + 1] * inv);
+      }
+  return up;
+}
+
+/* This warp's largest |S| into sm.amax[warp] (f16 only; NaN counts as 0). */
+__device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], const Smem &sm) {
+  (void)s;
+  (void)sm;
+}
+
+__device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = expf(g * (float)m);
+}
+
+/* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
+ * seg + 1, for the combine kernel. */
+__global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
+  extern __shared__ __align__(16) char smem_raw[];
+  const Smem sm(smem_raw);
+  if (!seqlens_ok(P)) return;
+  const Work w = block_work(P, blockIdx.y);
+  fill_decays(sm, w.g);
+  float s[SR / 16][SC / 8][4];
+  load_state(s, nullptr, w);
+  const int64_t n = w.chunk1 - w.chunk0;
+#pragma unroll
+  for (int st = 0; st < STAGES - 1; st++) {
+    if (st < n) load_chunk<false>(P, w, w.chunk0 + st, sm.stage(st));
+    cp_commit();
+  }
+  for (int64_t it = 0; it < n; it++) {
+    const int64_t c = w.chunk0 + it;
+    const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    if (it + STAGES - 1 < n) load_chunk<false>(P, w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    cp_commit();
+    const elem *b = sm.stage(it);
+    decay_v(sm, b + 2 * C * QLD, L);
+    __syncthreads();
+    update_state(s, sm, b + C * QLD, sm.dd[L]);
+  }
+  const int64_t KV = (int64_t)K * V;
+  store_state(s, P.ws + (w.pair * P.segments + w.seg + 1) * KV, w);
+}
+
+/* The outputs (and the final states) of one run of chunks per block. */
+__global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
+  extern __shared__ __align__(16) char smem_raw[];
+  const Smem sm(smem_raw);
+  if (!seqlens_ok(P)) return;
+  const Work w = block_work(P, blockIdx.y);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
+  fill_decays(sm, w.g);
+  const int64_t KV = (int64_t)K * V;
+  const float *entering = P.segments > 1 ? P.ws + (w.pair * P.segments + w.seg) * KV
+                                         : (P.s0 ? P.s0 + w.pair * KV : nullptr);
+  float s[SR / 16][SC / 8][4];
+  load_state(s, entering, w);
+  state_amax(s, sm);
+  __syncthreads();
+  float up = round_state(s, sm);
+  const int64_t n = w.chunk1 - w.chunk0;
+#pragma unroll
+  for (int st = 0; st < STAGES - 1; st++) {
+    if (st < n) load_chunk<true>(P, w, w.chunk0 + st, sm.stage(st));
+    cp_commit();
+  }
+  elem *o = (elem *)P.o;
+  for (int64_t it = 0; it < n; it++) {
+    const int64_t c = w.chunk0 + it;
+    const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    if (it + STAGES - 1 < n) load_chunk<true>(P, w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    cp_commit();
+    const elem *qt = sm.stage(it), *kt = qt + C * QLD, *vt = kt + C * QLD;
+
+    /* o = q S (inter-chunk) and p = q k^T (intra-chunk), over k16 steps of K. */
+    float acc[OC / 8][4], pc[C / 8][4];
+#pragma unroll
+    for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
+#pragma unroll
+    for (int t = 0; t < C / 8; t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
+    const int m = lane >> 3;
+#pragma unroll
+    for (int kk = 0; kk < K / 16; kk++) {
+      uint32_t a[4];
+      ldsm_x4(a, qt + (wm * 16 + (lane & 15)) * QLD + kk * 16 + (lane >> 4) * 8);
+#pragma unroll
+      for (int np = 0; np < OC / 16; np++) {
+        uint32_t b[4];
+        ldsm_x4_t(b, sm.sb + (kk * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
+        mma(acc[2 * np], a, b[0], b[1]);
+        mma(acc[2 * np + 1], a, b[2], b[3]);
+      }
+#pragma unroll
+      for (int jp = 0; jp < C / 16; jp++) {
+        if (jp > wm) break; /* causal: key rows past this warp's query rows */
+        uint32_t b[4];
+        ldsm_x4(b, kt + (jp * 16 + (lane & 7) + (m >> 1) * 8) * QLD + kk * 16 + (m & 1) * 8);
+        mma(pc[2 * jp], a, b[0], b[1]);
+        mma(pc[2 * jp + 1], a, b[2], b[3]);
+      }
+    }
+    /* Row factors of the inter-chunk term, and the decay mask of p (a select, never a product
+     * with 0). */
+    const int i0 = wm * 16 + lane / 4;
+    const float f0 = P.scale * sm.dd[i0 + 1] * up, f1 = P.scale * sm.dd[i0 + 9] * up;
+#pragma unroll
+    for (int t = 0; t < OC / 8; t++) {
+      acc[t][0] *= f0;
+      acc[t][1] *= f0;
+      acc[t][2] *= f1;
+      acc[t][3] *= f1;
+    }
+#pragma unroll
+    for (int jp = 0; jp < C / 16; jp++) {
+      if (jp > wm) break;
+      uint32_t a[4];
+#pragma unroll
+      for (int half = 0; half < 2; half++) {
+        float *t = pc[2 * jp + half];
+        const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
+        const float p0 = i0 >= j ? P.scale * sm.dd[i0 - j] * t[0] : 0.0f;
+        const float p1 = i0 >= j + 1 ? P.scale * sm.dd[i0 - j - 1] * t[1] : 0.0f;
+        const float p2 = i0 + 8 >= j ? P.scale * sm.dd[i0 + 8 - j] * t[2] : 0.0f;
+        const float p3 = i0 + 8 >= j + 1 ? P.scale * sm.dd[i0 + 7 - j] * t[3] : 0.0f;
+        a[2 * half] = pack2(p0, p1);
+        a[2 * half + 1] = pack2(p2, p3);
+      }
+      /* o += p v over this k16 step of j. */
+#pragma unroll
+      for (int np = 0; np < OC / 16; np++) {
+        uint32_t b[4];
+        ldsm_x4_t(b, vt + (jp * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
+        mma(acc[2 * np], a, b[0], b[1]);
+        mma(acc[2 * np + 1], a, b[2], b[3]);
+      }
+    }
+    decay_v(sm, vt, L);
+    __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
+    update_state(s, sm, kt, sm.dd[L]);
+    state_amax(s, sm);
+    /* Output tile into the staging buffer. */
+#pragma unroll
+    for (int t = 0; t < OC / 8; t++) {
+      const int col = wn * OC + t * 8 + (lane % 4) * 2;
+      *reinterpret_cast<uint32_t *>(sm.os + i0 * VLD + col) = pack2(acc[t][0], acc[t][1]);
+      *reinterpret_cast<uint32_t *>(sm.os + (i0 + 8) * VLD + col) = pack2(acc[t][2], acc[t][3]);
+    }
+    __syncthreads(); /* staging and amax complete */
+    up = round_state(s, sm);
+    constexpr int VV = VT / 8;
+    for (int x = threadIdx.x; x < C * VV; x += NT) {
+      const int i = x / VV, col = (x % VV) * 8;
+      if (i < L)
+        *reinterpret_cast<uint4 *>(o + (token_row(w, c, i) * P.H + w.h) * V + w.v0 + col) =
+            *reinterpret_cast<const uint4 *>(sm.os + i * VLD + col);
+    }
+  }
+  cp_wait<0>();
+  if (P.s1 && w.seg == P.segments - 1) store_state(s, P.s1 + w.pair * KV, w);
+}
+
+
+extern "C" int lta_fwd_bf16_k32_v32_rev__sm90_segments(const lta_problem *p, int num_sms) {
+  /* Enough blocks for two waves of the multiprocessors, runs of at least 8 chunks. */
+  const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
+  const int64_t want = 2 * (int64_t)num_sms;
+  if (blocks >= want) return 1;
+  const int64_t avg = p->seqlen / (p->num_seqs > 0 ? p->num_seqs : 1);
+  int64_t seg = (want + blocks - 1) / blocks, most = (avg + 8 * C - 1) / (8 * C);
+  if (seg > most) seg = most;
+  if (seg > 64) seg = 64;
+  return seg < 1 ? 1 : (int)seg;
+}
+
+extern "C" size_t lta_fwd_bf16_k32_v32_rev__sm90_workspace(const lta_problem *p, int segments) {
+  if (segments <= 1) return 0;
+  return sizeof(float) * (size_t)p->num_seqs * (size_t)p->num_heads * (size_t)segments * K * V;
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments);
+
+extern "C" int lta_fwd_bf16_k32_v32_rev__sm90(const lta_problem *p, const lta_cuda_exec *x) {
+  lta_cuda_params P;
+  fill_params(p, &P, x->workspace, x->segments);
+  cudaStream_t stream = (cudaStream_t)x->stream;
+  cudaError_t err;
+  if ((err = cudaFuncSetAttribute(main_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                  (int)SMEM_BYTES)) != cudaSuccess)
+    return (int)err;
+  const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
+  if (P.segments > 1) {
+    if ((err = cudaFuncSetAttribute(states_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                    (int)SMEM_BYTES)) != cudaSuccess)
+      return (int)err;
+    states_kernel<<<dim3((unsigned)blocks, (unsigned)(P.segments - 1)), NT, SMEM_BYTES, stream>>>(P);
+    const int64_t KV = (int64_t)K * V;
+    combine_kernel<<<dim3((unsigned)(p->num_seqs * p->num_heads), (unsigned)((KV + 255) / 256)), 256, 0,
+                     stream>>>(P, C);
+  }
+  main_kernel<<<dim3((unsigned)blocks, (unsigned)P.segments), NT, SMEM_BYTES, stream>>>(P);
+  return (int)cudaGetLastError();
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments) {
+  P->q = p->q;
+  P->k = p->k;
+  P->v = p->v;
+  P->o = p->o;
+  P->s0 = p->initial_state;
+  P->s1 = p->final_state;
+  P->ws = (float *)ws;
+  P->cu = p->cu_seqlens;
+  P->batch = p->batch;
+  P->seqlen = p->seqlen;
+  P->num_seqs = p->num_seqs;
+  P->H = (int)p->num_heads;
+  P->Hkv = (int)p->num_kv_heads;
+  P->K = (int)p->K;
+  P->V = (int)p->V;
+  P->segments = segments < 1 ? 1 : segments;
+  P->scale = p->scale;
+  for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
+}
+
+}  // namespace lta_fwd_bf16_k32_v32_rev__sm90_impl

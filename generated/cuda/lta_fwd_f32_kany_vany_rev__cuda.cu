@@ -1,0 +1,205 @@
+/* Auto-generated file. Do not edit!
+ *   Template:  templates/cuda_fwd.cu.lt
+ *   Kernel:    lta_fwd_f32_kany_vany_rev__cuda
+ *   Key:       op=fwd dtype=f32 K=any V=any H=any dir=rev target=cuda
+ *   Generator: lta-gen (gen/), from the kernel spec; regenerate, never edit.
+ * One file per kernel: each specialization is compiled with its own ISA flags
+ * and only what a template or key change touches is rebuilt.
+ */
+#include <cuda_runtime.h>
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <stdint.h>
+
+extern "C" {
+#include "lta_cuda_kernel.h"
+}
+
+extern "C" int lta_fwd_f32_kany_vany_rev__cuda(const lta_problem *p, const lta_cuda_exec *x);
+extern "C" size_t lta_fwd_f32_kany_vany_rev__cuda_workspace(const lta_problem *p, int segments);
+extern "C" int lta_fwd_f32_kany_vany_rev__cuda_segments(const lta_problem *p, int num_sms);
+
+/* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
+ * as one translation unit. */
+namespace lta_fwd_f32_kany_vany_rev__cuda_impl {
+
+typedef float elem;
+
+__device__ __forceinline__ float to_f(float x) { return x; }
+__device__ __forceinline__ float to_f(__half x) { return __half2float(x); }
+__device__ __forceinline__ float to_f(__nv_bfloat16 x) { return __bfloat162float(x); }
+__device__ __forceinline__ void from_f(float *d, float x) { *d = x; }
+__device__ __forceinline__ void from_f(__half *d, float x) { *d = __float2half_rn(x); }
+__device__ __forceinline__ void from_f(__nv_bfloat16 *d, float x) { *d = __float2bfloat16_rn(x); }
+
+/* Tokens [*row0, *row0 + *len) of sequence n on the flattened [batch * seqlen] axis. */
+__device__ __forceinline__ void seq_rows(const lta_cuda_params &P, int64_t n, int64_t *row0,
+                                         int64_t *len) {
+  if (P.cu) {
+    *row0 = P.cu[n];
+    *len = P.cu[n + 1] - P.cu[n];
+  } else {
+    *row0 = n * P.seqlen;
+    *len = P.seqlen;
+  }
+}
+
+/* cu_seqlens lives in device memory, where the host cannot check it without a synchronisation:
+ * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = seqlen) and, if it is malformed,
+ * returns before writing anything, so that a bad array can never send a block out of bounds. */
+__device__ bool seqlens_ok(const lta_cuda_params &P) {
+  if (!P.cu) return true;
+  int bad = 0;
+  for (int64_t i = threadIdx.x; i <= P.num_seqs; i += blockDim.x) {
+    const int64_t c = P.cu[i];
+    if (i == 0 ? c != 0 : c < P.cu[i - 1]) bad = 1;
+    if (i == P.num_seqs && c != P.seqlen) bad = 1;
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
+/* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
+ * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
+ * which the states kernel left in slot s). One thread per state element. */
+__global__ void combine_kernel(lta_cuda_params P, int chunk) {
+  const int64_t KV = (int64_t)P.K * P.V;
+  const int64_t pair = blockIdx.x, n = pair / P.H;
+  const int h = (int)(pair % P.H);
+  const int64_t e = (int64_t)blockIdx.y * blockDim.x + threadIdx.x;
+  if (!seqlens_ok(P) || e >= KV) return;
+  int64_t row0, len;
+  seq_rows(P, n, &row0, &len);
+  const int64_t chunks = (len + chunk - 1) / chunk;
+  const int64_t per = (chunks + P.segments - 1) / P.segments; /* chunks per run */
+  float *slot = P.ws + pair * P.segments * KV + e;
+  float s = P.s0 ? P.s0[pair * KV + e] : 0.0f;
+  slot[0] = s;
+  for (int r = 1; r < P.segments; r++) {
+    const int64_t first = (int64_t)(r - 1) * per * chunk;
+    const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    s = expf(P.g[h] * (float)L) * s + slot[(int64_t)r * KV];
+    slot[(int64_t)r * KV] = s;
+  }
+}
+
+/* ---- the generic kernel ---------------------------------------------------------------------
+ * Block = (sequence, head, GV-column tile of V), 256 threads: thread t owns column t % GV and
+ * the rows i = t / GV (mod 256 / GV) of the K x GV state tile, which lives in shared memory.
+ * Per token: S = lam S + k (x) v; o = (scale q) . S, reduced over the row groups. */
+constexpr int kThreads = 256;
+
+__host__ __device__ inline int generic_cols(int K) {
+  int gv = 16384 / K; /* a 64 KB state tile */
+  return gv < 1 ? 1 : (gv > 32 ? 32 : gv);
+}
+
+__global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
+  extern __shared__ float smem[];
+  const int K = P.K, V = P.V, GV = generic_cols(K), groups = kThreads / GV;
+  const int tiles = (V + GV - 1) / GV;
+  const int64_t pair = blockIdx.x / tiles, n = pair / P.H;
+  const int h = (int)(pair % P.H), hk = h / (P.H / P.Hkv), v0 = (int)(blockIdx.x % tiles) * GV;
+  const int cols = V - v0 < GV ? V - v0 : GV;
+  float *S = smem, *qs = S + (size_t)K * GV, *ks = qs + K, *vs = ks + K, *red = vs + GV;
+  if (!seqlens_ok(P)) return;
+  int64_t row0, len;
+  seq_rows(P, n, &row0, &len);
+  const int c = threadIdx.x % GV, r = threadIdx.x / GV;
+  const bool active = r < groups && c < cols;
+  for (int i = threadIdx.x; i < K * GV; i += kThreads) {
+    const int ii = i / GV, cc = i % GV;
+    S[i] = (P.s0 && cc < cols) ? P.s0[(pair * K + ii) * V + v0 + cc] : 0.0f;
+  }
+  const float lam = expf(P.g[h]);
+  const elem *q = (const elem *)P.q, *k = (const elem *)P.k, *v = (const elem *)P.v;
+  elem *o = (elem *)P.o;
+  for (int64_t step = 0; step < len; step++) {
+    const int64_t row = row0 + len - 1 - step;
+    __syncthreads(); /* the previous token's reads of qs, ks, vs, red are done */
+    for (int i = threadIdx.x; i < K; i += kThreads) {
+      qs[i] = to_f(q[(row * P.H + h) * K + i]) * P.scale;
+      ks[i] = to_f(k[(row * P.Hkv + hk) * K + i]);
+    }
+    if (threadIdx.x < cols) vs[threadIdx.x] = to_f(v[(row * P.Hkv + hk) * V + v0 + threadIdx.x]);
+    __syncthreads();
+    float acc = 0.0f;
+    if (active) {
+      const float vc = vs[c];
+      for (int i = r; i < K; i += groups) {
+        const float s = fmaf(ks[i], vc, lam * S[i * GV + c]);
+        S[i * GV + c] = s;
+        acc = fmaf(qs[i], s, acc);
+      }
+    }
+    if (r < groups) red[r * GV + c] = acc;
+    __syncthreads();
+    if (threadIdx.x < cols) {
+      float sum = 0.0f;
+      for (int g = 0; g < groups; g++) sum += red[g * GV + threadIdx.x];
+      from_f(&o[(row * P.H + h) * V + v0 + threadIdx.x], sum);
+    }
+  }
+  if (P.s1) {
+    __syncthreads();
+    for (int i = threadIdx.x; i < K * GV; i += kThreads) {
+      const int ii = i / GV, cc = i % GV;
+      if (cc < cols) P.s1[(pair * K + ii) * V + v0 + cc] = S[i];
+    }
+  }
+}
+
+
+static size_t generic_smem(int K) {
+  const int GV = generic_cols(K);
+  return sizeof(float) * ((size_t)K * GV + 2 * (size_t)K + GV + (size_t)(kThreads / GV) * GV);
+}
+
+extern "C" int lta_fwd_f32_kany_vany_rev__cuda_segments(const lta_problem *p, int num_sms) {
+  (void)p;
+  (void)num_sms;
+  return 1; /* token by token: no time split */
+}
+
+extern "C" size_t lta_fwd_f32_kany_vany_rev__cuda_workspace(const lta_problem *p, int segments) {
+  (void)p;
+  (void)segments;
+  return 0;
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments);
+
+extern "C" int lta_fwd_f32_kany_vany_rev__cuda(const lta_problem *p, const lta_cuda_exec *x) {
+  lta_cuda_params local;
+  fill_params(p, &local, NULL, 1);
+  const size_t smem = generic_smem((int)p->K);
+  cudaError_t err = cudaFuncSetAttribute(generic_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         (int)smem);
+  if (err != cudaSuccess) return (int)err;
+  const int tiles = ((int)p->V + generic_cols((int)p->K) - 1) / generic_cols((int)p->K);
+  const int64_t blocks = p->num_seqs * p->num_heads * tiles;
+  generic_kernel<<<(unsigned)blocks, kThreads, smem, (cudaStream_t)x->stream>>>(local);
+  return (int)cudaGetLastError();
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments) {
+  P->q = p->q;
+  P->k = p->k;
+  P->v = p->v;
+  P->o = p->o;
+  P->s0 = p->initial_state;
+  P->s1 = p->final_state;
+  P->ws = (float *)ws;
+  P->cu = p->cu_seqlens;
+  P->batch = p->batch;
+  P->seqlen = p->seqlen;
+  P->num_seqs = p->num_seqs;
+  P->H = (int)p->num_heads;
+  P->Hkv = (int)p->num_kv_heads;
+  P->K = (int)p->K;
+  P->V = (int)p->V;
+  P->segments = segments < 1 ? 1 : segments;
+  P->scale = p->scale;
+  for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
+}
+
+}  // namespace lta_fwd_f32_kany_vany_rev__cuda_impl

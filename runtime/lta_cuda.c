@@ -1,0 +1,185 @@
+/* lta_cuda.c: the CUDA side of the runtime (built when CMake finds nvcc).
+ *
+ * It answers which CUDA targets the current device runs (its compute capability, read once per
+ * device), checks that a call's buffers are memory the device can reach, and runs the selected
+ * kernel's launcher on the caller's stream. Long sequences over few heads split their time into
+ * segments, which need a workspace: the caller's, else one from the library's own stream-ordered
+ * memory pool (no synchronisation; kept by the pool between calls), except while the stream is
+ * being captured, when the call runs each sequence in one segment instead.
+ */
+#include <cuda_runtime_api.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "lta_internal.h"
+
+#define MAX_DEVICES 64
+
+typedef struct device_info {
+  int ready, major, minor, sms;
+  int has_pool;
+  cudaMemPool_t pool;
+} device_info;
+
+static device_info devices[MAX_DEVICES];
+static pthread_mutex_t devices_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static lta_status cuda_fail(cudaError_t e, const char *fn, const char *what) {
+  return lta_fail(LTA_ERR_CUDA, "%s: %s: %s (%s)", fn, what, cudaGetErrorName(e),
+                  cudaGetErrorString(e));
+}
+
+/* The current device and its cached properties. */
+static lta_status current_device(const char *fn, int *dev, device_info **info) {
+  cudaError_t e = cudaGetDevice(dev);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return cuda_fail(e, fn, "device=LTA_DEVICE_CUDA but no CUDA device is usable");
+  }
+  if (*dev < 0 || *dev >= MAX_DEVICES)
+    return lta_fail(LTA_ERR_UNSUPPORTED, "%s: CUDA device %d: at most %d devices are supported",
+                    fn, *dev, MAX_DEVICES);
+  device_info *d = &devices[*dev];
+  pthread_mutex_lock(&devices_lock);
+  if (!d->ready) {
+    int major = 0, minor = 0, sms = 0;
+    e = cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, *dev);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, *dev);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, *dev);
+    if (e == cudaSuccess) {
+      d->major = major, d->minor = minor, d->sms = sms;
+      d->ready = 1;
+    }
+  }
+  pthread_mutex_unlock(&devices_lock);
+  if (e != cudaSuccess) return cuda_fail(e, fn, "cannot read the device's properties");
+  *info = d;
+  return LTA_OK;
+}
+
+unsigned lta_cuda_targets(lta_status *st, const char *fn) {
+  int dev;
+  device_info *d = NULL;
+  if ((*st = current_device(fn, &dev, &d)) != LTA_OK) return 0;
+  if (d->major < 8) {
+    *st = lta_fail(LTA_ERR_UNSUPPORTED,
+                   "%s: CUDA device %d has compute capability %d.%d; the kernels need 8.0 or newer",
+                   fn, dev, d->major, d->minor);
+    return 0;
+  }
+  /* The sm80 kernels carry PTX, so newer devices run them too; sm90 code runs on 9.x only. */
+  unsigned mask = (1u << LTA_TARGET_CUDA) | (1u << LTA_TARGET_SM80);
+  if (d->major == 9) mask |= 1u << LTA_TARGET_SM90;
+  return mask;
+}
+
+lta_status lta_cuda_check_memory(const void *const *ptrs, const char *const *names, int n,
+                                 const char *fn) {
+  int dev;
+  device_info *d = NULL;
+  lta_status st = current_device(fn, &dev, &d);
+  if (st != LTA_OK) return st;
+  for (int i = 0; i < n; i++) {
+    if (!ptrs[i]) continue;
+    struct cudaPointerAttributes at;
+    cudaError_t e = cudaPointerGetAttributes(&at, ptrs[i]);
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      at.type = cudaMemoryTypeUnregistered;
+    }
+    int ok = (at.type == cudaMemoryTypeDevice && at.device == dev) ||
+             at.type == cudaMemoryTypeManaged ||
+             (at.type == cudaMemoryTypeHost && at.devicePointer == ptrs[i]);
+    if (ok) continue;
+    if (at.type == cudaMemoryTypeDevice)
+      return lta_fail(LTA_ERR_MEMORY_SPACE,
+                      "%s: %s=%p is memory of CUDA device %d; the current device is %d", fn,
+                      names[i], ptrs[i], at.device, dev);
+    return lta_fail(LTA_ERR_MEMORY_SPACE,
+                    "%s: %s=%p is host memory; device=LTA_DEVICE_CUDA needs device memory", fn,
+                    names[i], ptrs[i]);
+  }
+  return LTA_OK;
+}
+
+/* The time segments and workspace bytes of a call, before any capture or caller limit. */
+static void plan(const lta_call *c, const device_info *d, int *segments, size_t *bytes) {
+  *segments = c->segments > 0 ? c->segments : c->kernel->cuda_segments(&c->p, d->sms);
+  *bytes = c->kernel->cuda_workspace(&c->p, *segments);
+}
+
+lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) {
+  int dev, seg;
+  device_info *d = NULL;
+  lta_status st = current_device(fn, &dev, &d);
+  if (st != LTA_OK) return st;
+  plan(c, d, &seg, bytes);
+  return LTA_OK;
+}
+
+static int capturing(cudaStream_t s) {
+  enum cudaStreamCaptureStatus cs = cudaStreamCaptureStatusNone;
+  if (cudaStreamIsCapturing(s, &cs) != cudaSuccess) {
+    cudaGetLastError();
+    return 1; /* e.g. the legacy stream while another stream captures: assume capture */
+  }
+  return cs != cudaStreamCaptureStatusNone;
+}
+
+/* The library's memory pool of the device, created on first use; it keeps its memory. */
+static cudaMemPool_t device_pool(int dev, device_info *d) {
+  pthread_mutex_lock(&devices_lock);
+  if (!d->has_pool) {
+    struct cudaMemPoolProps props = {0};
+    props.allocType = cudaMemAllocationTypePinned;
+    props.location.type = cudaMemLocationTypeDevice;
+    props.location.id = dev;
+    if (cudaMemPoolCreate(&d->pool, &props) == cudaSuccess) {
+      uint64_t keep = UINT64_MAX;
+      cudaMemPoolSetAttribute(d->pool, cudaMemPoolAttrReleaseThreshold, &keep);
+      d->has_pool = 1;
+    } else {
+      cudaGetLastError();
+    }
+  }
+  pthread_mutex_unlock(&devices_lock);
+  return d->has_pool ? d->pool : NULL;
+}
+
+lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
+  int dev, seg;
+  size_t need;
+  device_info *d = NULL;
+  lta_status st = current_device(fn, &dev, &d);
+  if (st != LTA_OK) return st;
+  plan(c, d, &seg, &need);
+  cudaStream_t stream = (cudaStream_t)c->stream;
+  void *ws = NULL;
+  int pooled = 0;
+  if (need > 0) {
+    if (c->workspace) {
+      /* The caller's: as many segments as it holds. */
+      while (seg > 1 && c->kernel->cuda_workspace(&c->p, seg) > c->workspace_bytes) seg--;
+      ws = c->workspace;
+    } else if (!capturing(stream)) {
+      cudaMemPool_t pool = device_pool(dev, d);
+      if (pool && cudaMallocFromPoolAsync(&ws, need, pool, stream) == cudaSuccess) {
+        pooled = 1;
+      } else {
+        cudaGetLastError();
+        ws = NULL;
+        seg = 1;
+      }
+    } else {
+      seg = 1;
+    }
+  }
+  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg};
+  cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
+  if (pooled) {
+    cudaError_t f = cudaFreeAsync(ws, stream);
+    if (e == cudaSuccess) e = f;
+  }
+  if (e != cudaSuccess) return cuda_fail(e, fn, c->kernel->name);
+  return LTA_OK;
+}

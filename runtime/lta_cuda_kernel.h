@@ -1,0 +1,53 @@
+/* lta_cuda_kernel.h: the contract between the runtime and the generated CUDA kernels.
+ *
+ * The runtime checks a call exactly as for the CPU (lta_check.c), resolves it into an
+ * lta_problem whose data pointers are device memory (g_gamma excepted: host memory, copied into
+ * the kernels' parameters), picks the time segments and the workspace, and calls the kernel's
+ * launcher on the caller's stream. A launcher only enqueues work: no allocation, no copy, no
+ * synchronisation, so that a call can be captured in a CUDA graph.
+ *
+ * Every generated CUDA kernel file defines, with C linkage,
+ *   int    NAME(const lta_problem *p, const lta_cuda_exec *x);   enqueue; returns a cudaError_t
+ *   size_t NAME_workspace(const lta_problem *p, int segments);   device bytes it needs
+ *   int    NAME_segments(const lta_problem *p, int num_sms);     time segments it would use
+ * Time segments (SPEC section 3): each sequence is cut into `segments` runs of whole chunks;
+ * the state each run enters with comes from a scan over the runs before it, kept in the
+ * workspace. segments = 1 needs no workspace.
+ */
+#ifndef LTA_CUDA_KERNEL_H
+#define LTA_CUDA_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lta_kernel.h"
+
+/* Most query heads a CUDA call takes: the decays travel in the kernel parameters. */
+#define LTA_CUDA_MAX_HEADS 1024
+
+typedef struct lta_cuda_exec {
+  void *stream;    /* cudaStream_t */
+  void *workspace; /* device memory of NAME_workspace(p, segments) bytes (NULL when that is 0) */
+  int segments;    /* time segments per sequence, >= 1 */
+} lta_cuda_exec;
+
+typedef int (*lta_cuda_run_fn)(const lta_problem *p, const lta_cuda_exec *x);
+typedef size_t (*lta_cuda_workspace_fn)(const lta_problem *p, int segments);
+typedef int (*lta_cuda_segments_fn)(const lta_problem *p, int num_sms);
+
+/* The kernels' parameters, passed by value (about 4.2 KB: CUDA 12.1+ takes up to 32 KB). */
+typedef struct lta_cuda_params {
+  const void *q, *k, *v;
+  void *o;
+  const float *s0;         /* initial states or NULL */
+  float *s1;               /* final states or NULL */
+  float *ws;               /* workspace: [N*H][segments][K][V] entering states */
+  const int64_t *cu;       /* cu_seqlens or NULL */
+  int64_t batch, seqlen, num_seqs;
+  int H, Hkv, K, V;
+  int segments;
+  float scale;
+  float g[LTA_CUDA_MAX_HEADS];
+} lta_cuda_params;
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# On a GPU machine (the device tool): build with CUDA, run the CUDA tests, the CUDA benchmark and,
+# when third_party_ref/fla is there, flash-linear-attention in the same run. Logs go to $OUT.
+#   bash tools/device_cuda.sh [sanitize]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/lta-out}
+mkdir -p "$OUT"
+prefix=()
+[ -d .deps/usr ] && prefix=(-DCMAKE_PREFIX_PATH="$PWD/.deps/usr")
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_CUDA=ON "${prefix[@]}" \
+      > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
+cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -60; exit 1; }
+echo "== build ok"
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
+(cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
+./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
+if [ -d third_party_ref/fla ]; then
+  PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
+fi
+if [ "${1:-}" = sanitize ]; then
+  for tool in memcheck racecheck; do
+    echo "== compute-sanitizer --tool $tool (quick CUDA sweep)"
+    CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
+      > "$OUT/sanitizer_$tool.log" 2>&1
+    echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
+  done
+fi
