@@ -237,6 +237,20 @@ class Binding(unittest.TestCase):
                   "leading fields were compared" % ", ".join(names[len(present):]),
                   file=sys.stderr)
 
+    def test_device_field_reaches_the_library(self):
+        """device = CUDA on host arrays: refused by the CUDA path (no GPU here, or host memory),
+        so the library read the device field where the binding wrote it."""
+        if not lightattn.has_cuda():
+            self.skipTest("this liblightattn has no CUDA support")
+        from lightattn import _ops
+        x, o = np.zeros((2, 5, 4, 8), np.float32), np.full((2, 5, 4, 8), 7, np.float32)
+        with self.assertRaises(LightattnError) as cm:
+            _ops._call(_lib.F32, (2, 5, 4, 4, 8, 8, 2),
+                       (x.ctypes.data, x.ctypes.data, x.ctypes.data, o.ctypes.data, None, None,
+                        None), (None, 1, 2), None, False, "auto", 0, _lib.DEVICE_CUDA, 0)
+        self.assertIn(cm.exception.status, ("LTA_ERR_CUDA", "LTA_ERR_MEMORY_SPACE"))
+        self.assertTrue((o == 7).all(), "a refused call wrote its output")
+
     def test_docstring_examples(self):
         res = doctest.testmod(lightattn, verbose=False)
         self.assertGreater(res.attempted, 5)
@@ -313,6 +327,113 @@ class TorchCPU(unittest.TestCase):
             (o.sum() + st.sum()).backward()
 
 
+class _Driver:
+    """Device memory through the CUDA driver API (libcuda, present wherever a GPU is), so that
+    the binding's CUDA path is tested without PyTorch or CuPy. Uses the primary context of
+    device 0, the one the library's CUDA runtime uses."""
+
+    def __init__(self):
+        self.cu = ctypes.CDLL("libcuda.so.1")
+        self.ok(self.cu.cuInit(0))
+        n = ctypes.c_int()
+        self.ok(self.cu.cuDeviceGetCount(ctypes.byref(n)))
+        if n.value < 1:
+            raise OSError("no CUDA device")
+        dev, ctx = ctypes.c_int(), ctypes.c_void_p()
+        self.ok(self.cu.cuDeviceGet(ctypes.byref(dev), 0))
+        self.ok(self.cu.cuDevicePrimaryCtxRetain(ctypes.byref(ctx), dev))
+        self.ok(self.cu.cuCtxSetCurrent(ctx))
+        self.cu.cuMemcpyHtoD_v2.argtypes = [ctypes.c_uint64, ctypes.c_void_p, ctypes.c_size_t]
+        self.cu.cuMemcpyDtoH_v2.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_size_t]
+        self.cu.cuMemFree_v2.argtypes = [ctypes.c_uint64]
+        self.live = []
+
+    @staticmethod
+    def ok(res):
+        if res != 0:
+            raise OSError("CUDA driver error %d" % res)
+
+    def put(self, a):
+        """A device copy of host array a (or an uninitialised buffer like it): its address."""
+        p = ctypes.c_uint64()
+        self.ok(self.cu.cuMemAlloc_v2(ctypes.byref(p), ctypes.c_size_t(max(a.nbytes, 1))))
+        self.live.append(p.value)
+        self.ok(self.cu.cuMemcpyHtoD_v2(p.value, a.ctypes.data, a.nbytes))
+        return p.value
+
+    def get(self, ptr, like):
+        out = np.empty_like(like)
+        self.ok(self.cu.cuCtxSynchronize())
+        self.ok(self.cu.cuMemcpyDtoH_v2(out.ctypes.data, ptr, out.nbytes))
+        return out
+
+    def free(self):
+        for p in self.live:
+            self.cu.cuMemFree_v2(p)
+        self.live = []
+
+
+def _driver():
+    try:
+        return _Driver(), None
+    except OSError as e:
+        return None, "no CUDA device or driver (%s): GPU tests skipped" % e
+
+
+class CudaThroughDriver(unittest.TestCase):
+    """The ctypes call with device = LTA_DEVICE_CUDA on raw device memory, against the float64
+    reference: the struct's CUDA fields as the library reads them."""
+
+    def setUp(self):
+        self.drv, why = _driver()
+        if self.drv is None:
+            self.skipTest(why)
+        if not lightattn.has_cuda():
+            self.skipTest("this liblightattn has no CUDA support: GPU tests skipped")
+
+    def tearDown(self):
+        if self.drv is not None:
+            self.drv.free()
+
+    def run_case(self, dtype, B, T, H, Hkv, K, V, reverse, cu=None, state=True, seed=0):
+        from lightattn import _ops
+        rng = np.random.default_rng(seed)
+        q, k, v = randn(rng, (B, T, H, K), dtype), randn(rng, (B, T, Hkv, K), dtype), \
+            randn(rng, (B, T, Hkv, V), dtype)
+        N = B if cu is None else len(cu) - 1
+        s0 = rng.uniform(-0.5, 0.5, (N, H, K, V)).astype(np.float32) if state else None
+        o = np.empty((B, T, H, V), dtype)
+        st = np.empty((N, H, K, V), np.float32)
+        d = self.drv
+        ptrs = (d.put(q), d.put(k), d.put(v), d.put(o), None if s0 is None else d.put(s0),
+                d.put(st), None if cu is None else d.put(np.asarray(cu, np.int64)))
+        _ops._call(_ops._numpy_code(np.dtype(dtype)), (B, T, H, Hkv, K, V, N), ptrs,
+                   (None, 3, 24), None, reverse, "auto", 0, _lib.DEVICE_CUDA, 0)
+        o, st = d.get(ptrs[3], o), d.get(ptrs[5], st)
+        o_ref, s_ref = reference(q, k, v, seed_g(H, 3, 24), K ** -0.5, s0, reverse, cu)
+        self.assertLessEqual(rel_error(o, o_ref), TOL[np.dtype(dtype)])
+        self.assertLessEqual(rel_error(st, s_ref), 2e-5)
+
+    def test_forward_on_gpu(self):
+        dtypes = [np.float32, np.float16] + ([BF16] if BF16 is not None else [])
+        for i, dt in enumerate(dtypes):
+            for reverse in (False, True):
+                with self.subTest(dtype=np.dtype(dt).name, reverse=reverse):
+                    self.run_case(dt, 2, 300, 4, 2, 128, 128, reverse, seed=i)
+                    self.run_case(dt, 1, 77, 2, 1, 48, 80, reverse, seed=i, state=False)
+                    self.run_case(dt, 1, 200, 2, 2, 64, 64, reverse,
+                                  cu=np.array([0, 50, 50, 199, 200]), seed=i)
+
+    def test_refusal_names_the_argument(self):
+        x = np.zeros((2, 5, 4, 8), np.float32)
+        d = self.drv
+        ptrs = (d.put(x), d.put(x), d.put(x), d.put(x), None, None, None)
+        from lightattn import _ops
+        with self.assertRaisesRegex(LightattnError, "LTA_ERR_HEADS: lta_forward: num_kv_heads=3"):
+            _ops._call(_lib.F32, (2, 5, 4, 3, 8, 8, 2), ptrs, (None, 1, 2), None, False, "auto",
+                       0, _lib.DEVICE_CUDA, 0)
+
+
 def _cuda_ready():
     if torch is None or not torch.cuda.is_available():
         return "no CUDA device (or no PyTorch): GPU tests skipped"
@@ -342,10 +463,13 @@ class TorchCUDA(unittest.TestCase):
                 torch.cuda.synchronize()
                 tol = {torch.float32: 2e-5, torch.float16: 2e-3, torch.bfloat16: 1e-2}[dt]
                 self.assertEqual((og.device.type, og.dtype), ("cuda", dt))
-                self.assertLessEqual(rel_error(og.float().cpu().numpy(),
-                                               oc.float().numpy().astype(np.float64)), tol)
-                self.assertLessEqual(rel_error(sg.cpu().numpy(), sc.numpy().astype(np.float64)),
-                                     2e-5)
+                f = lambda x: x.float().cpu().numpy()  # noqa: E731
+                o_ref, s_ref = reference(f(q), f(k), f(v), seed_g(8, 3, 24), 128 ** -0.5, f(s0),
+                                         reverse)
+                for got, name in ((og, "cuda"), (oc, "cpu")):
+                    self.assertLessEqual(rel_error(f(got), o_ref), tol, name)
+                for got, name in ((sg, "cuda"), (sc, "cpu")):
+                    self.assertLessEqual(rel_error(f(got), s_ref), 2e-5, name)
 
     def test_varlen_on_a_side_stream(self):
         g = torch.Generator().manual_seed(2)
@@ -357,9 +481,12 @@ class TorchCUDA(unittest.TestCase):
             og, sg = lightattn.lightning_attn(q.cuda(), k.cuda(), v.cuda(), 5, 24,
                                               cu_seqlens=cu.cuda())
         s.synchronize()
-        self.assertLessEqual(rel_error(og.float().cpu().numpy(),
-                                       oc.float().numpy().astype(np.float64)), 1e-2)
-        self.assertLessEqual(rel_error(sg.cpu().numpy(), sc.numpy().astype(np.float64)), 2e-5)
+        f = lambda x: x.float().cpu().numpy()  # noqa: E731
+        o_ref, s_ref = reference(f(q), f(k), f(v), seed_g(4, 5, 24), 1 / 8, None, False,
+                                 cu.numpy())
+        self.assertLessEqual(rel_error(f(og), o_ref), 1e-2)
+        self.assertLessEqual(rel_error(f(sg), s_ref), 2e-5)
+        self.assertLessEqual(rel_error(f(oc), o_ref), 1e-2)
 
     def test_refusal_on_gpu(self):
         q = torch.zeros((2, 5, 4, 8), device="cuda")
