@@ -78,9 +78,9 @@ def _same_dtype(q, k, v):
                         % (q.dtype, k.dtype, v.dtype))
 
 
-def _one_device(q, k, v, s0, cu):
+def _one_device(q, k, v, s0):
     """q's device, after checking that every array is on it and q, k, v share a dtype."""
-    for name, x in (("key", k), ("value", v), ("initial_state", s0), ("cu_seqlens", cu)):
+    for name, x in (("key", k), ("value", v), ("initial_state", s0)):
         if x is not None and x.device != q.device:
             raise ValueError("lightattn: %s is on %s, query on %s" % (name, x.device, q.device))
     _same_dtype(q, k, v)
@@ -168,16 +168,18 @@ def _forward_numpy(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
 def _forward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
     import torch
     codes = {torch.float32: L.F32, torch.float16: L.F16, torch.bfloat16: L.BF16}
-    dev = _one_device(q, k, v, s0, cu)
+    dev = _one_device(q, k, v, s0)
     if q.dtype not in codes:
         raise TypeError("lightattn: query dtype %s is not float32, float16 or bfloat16" % q.dtype)
     if dev.type not in ("cpu", "cuda"):
         raise ValueError("lightattn: tensors on %s: only cpu and cuda are supported" % dev)
     q, k, v = (x.detach().contiguous() for x in (q, k, v))
-    if cu is not None:
+    if cu is not None:  # offsets from anywhere (a list, numpy, another device) move to q's
+        if not isinstance(cu, torch.Tensor):
+            cu = torch.as_tensor(np.asarray(cu))
         if cu.dtype.is_floating_point or cu.dtype.is_complex:
             raise TypeError("lightattn: cu_seqlens must be integers, got %s" % cu.dtype)
-        cu = cu.detach().to(torch.int64).contiguous()
+        cu = cu.detach().to(device=dev, dtype=torch.int64).contiguous()
     if s0 is not None:
         s0 = s0.detach().to(torch.float32).contiguous()
     sizes = _shapes(q, k, v, s0, cu, decay[0])
@@ -201,12 +203,13 @@ def _forward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
 def _forward_cupy(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
     import cupy
     codes = {np.dtype(np.float32): L.F32, np.dtype(np.float16): L.F16}
-    dev = _one_device(q, k, v, s0, cu)
+    dev = _one_device(q, k, v, s0)
     if q.dtype not in codes:
         raise TypeError("lightattn: query dtype %s is not float32 or float16 (CuPy)" % q.dtype)
     with dev:
         q, k, v = (cupy.ascontiguousarray(x) for x in (q, k, v))
-        if cu is not None:
+        if cu is not None:  # host offsets are copied to the device
+            cu = cupy.asarray(cu)
             if not np.issubdtype(cu.dtype, np.integer):
                 raise TypeError("lightattn: cu_seqlens must be integers, got %s" % cu.dtype)
             cu = cupy.ascontiguousarray(cu, dtype=cupy.int64)
@@ -232,7 +235,7 @@ def _forward_dlpack(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
     if kind in (_DLPACK_CPU, _DLPACK_CUDA_HOST):
         # np.asarray keeps JAX's bfloat16 (an ml_dtypes type); from_dlpack serves the rest.
         view = np.asarray if is_jax else np.from_dlpack
-        args = [None if x is None else view(x) for x in args]
+        args = [x if x is None or not hasattr(x, "__dlpack__") else view(x) for x in args]
         o, st = _forward_numpy(args[0], args[1], args[2], decay, scale, args[3], reverse, args[4],
                                isa, threads)
         if is_jax:
@@ -251,7 +254,7 @@ def _forward_dlpack(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
             raise ImportError("lightattn: CUDA arrays other than PyTorch's and CuPy's are run "
                               "through PyTorch or CuPy, and neither is installed") from None
         view, run = cupy.from_dlpack, _forward_cupy
-    args = [None if x is None else view(x) for x in args]
+    args = [x if x is None or not hasattr(x, "__dlpack__") else view(x) for x in args]
     o, st = run(args[0], args[1], args[2], decay, scale, args[3], reverse, args[4], isa, threads)
     if is_jax:
         import jax.dlpack
