@@ -198,12 +198,7 @@ static lta_status check_memory(const span s[BUF_COUNT], lta_device device, const
     ptrs[BUF_G] = NULL;
     lta_status st = lta_cuda_check_memory(ptrs, names, BUF_COUNT, fn);
     if (st != LTA_OK) return st;
-    const void *g = (const void *)s[BUF_G].begin;
-    if (lta_first_device_pointer(&g, 1) >= 0)
-      return lta_fail(LTA_ERR_MEMORY_SPACE,
-                      "%s: g_gamma=%p is CUDA device memory; g_gamma is host memory on every "
-                      "device", fn, g);
-    return LTA_OK;
+    return lta_cuda_check_host((const void *)s[BUF_G].begin, s[BUF_G].name, fn);
   }
   int dev = lta_first_device_pointer(ptrs, BUF_COUNT);
   if (dev >= 0)

@@ -102,6 +102,20 @@ lta_status lta_cuda_check_memory(const void *const *ptrs, const char *const *nam
   return LTA_OK;
 }
 
+lta_status lta_cuda_check_host(const void *ptr, const char *name, const char *fn) {
+  if (!ptr) return LTA_OK;
+  struct cudaPointerAttributes at;
+  if (cudaPointerGetAttributes(&at, ptr) != cudaSuccess) {
+    cudaGetLastError();
+    return LTA_OK; /* not memory CUDA knows of: plain host memory */
+  }
+  if (at.type == cudaMemoryTypeDevice)
+    return lta_fail(LTA_ERR_MEMORY_SPACE,
+                    "%s: %s=%p is CUDA device memory; %s is host memory on every device", fn,
+                    name, ptr, name);
+  return LTA_OK;
+}
+
 /* The time segments and workspace bytes of a call, before any capture or caller limit. */
 static void plan(const lta_call *c, const device_info *d, int *segments, size_t *bytes) {
   *segments = c->segments > 0 ? c->segments : c->kernel->cuda_segments(&c->p, d->sms);

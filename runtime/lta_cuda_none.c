@@ -24,3 +24,8 @@ lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) 
   *bytes = 0;
   return lta_fail(LTA_ERR_UNSUPPORTED, "%s: device=LTA_DEVICE_CUDA: %s", fn, NO_CUDA);
 }
+
+lta_status lta_cuda_check_host(const void *ptr, const char *name, const char *fn) {
+  (void)ptr, (void)name;
+  return lta_fail(LTA_ERR_UNSUPPORTED, "%s: device=LTA_DEVICE_CUDA: %s", fn, NO_CUDA);
+}

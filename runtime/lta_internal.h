@@ -114,6 +114,9 @@ unsigned lta_cuda_targets(lta_status *st, const char *fn);
 lta_status lta_cuda_check_memory(const void *const *ptrs, const char *const *names, int n,
                                  const char *fn);
 
+/* LTA_ERR_MEMORY_SPACE when ptr (if not NULL) is device memory the host cannot read. */
+lta_status lta_cuda_check_host(const void *ptr, const char *name, const char *fn);
+
 /* Runs the call's CUDA kernel on its stream (workspace: the caller's, else the pool's). */
 lta_status lta_cuda_execute(const lta_call *call, const char *fn);
 

@@ -8,20 +8,20 @@ OUT=${OUT:-/tmp/lta-out}
 mkdir -p "$OUT"
 prefix=()
 [ -d .deps/usr ] && prefix=(-DCMAKE_PREFIX_PATH="$PWD/.deps/usr")
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_CUDA=ON "${prefix[@]}" \
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_CUDA=ON -DLTA_SLOW_TESTS=${LTA_SLOW:-OFF} "${prefix[@]}" \
       > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
 cmake --build build-gpu -j "$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -60; exit 1; }
 echo "== build ok"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
 (cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
 ./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
-if [ -d third_party_ref/fla ]; then
+if [ -d third_party_ref/fla ] && [ "${LTA_FLA:-1}" = 1 ]; then
   PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
 fi
 if [ "${1:-}" = sanitize ]; then
   for tool in memcheck racecheck; do
     echo "== compute-sanitizer --tool $tool (quick CUDA sweep)"
-    CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
+    LTA_SWEEP_KERNELS="${LTA_SANITIZE_KERNELS:-*}" CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
       > "$OUT/sanitizer_$tool.log" 2>&1
     echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
   done

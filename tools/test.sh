@@ -5,6 +5,8 @@
 #   3. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
 #      under emulation belongs to the CPU-speed work);
 #   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Where nvcc is found, build 1 also compiles every CUDA kernel (sm80, sm90, generic); the CUDA
+# tests then run on a GPU, and without one they report themselves skipped (exit code 77).
 #   bash tools/test.sh            (LTA_TEST_QUICK=1: skip the exhaustive sweep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,13 +18,20 @@ slow=ON
 [ "${LTA_TEST_QUICK:-0}" = 1 ] && slow=OFF
 jobs=$(nproc)
 
-echo "== Release build, full suite"
-cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_SLOW_TESTS=$slow >/dev/null
+cuda=OFF
+command -v nvcc >/dev/null && cuda=ON
+echo "== Release build, full suite (CUDA kernels: $cuda)"
+cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_SLOW_TESTS=$slow \
+      -DLTA_CUDA=$cuda >/dev/null
 cmake --build build-test
 (cd build-test && ctest --output-on-failure -j "$jobs")
+if [ "$cuda" = ON ] && ! nvidia-smi >/dev/null 2>&1; then
+  echo "NOTE: the CUDA kernels were compiled, but this machine has no GPU: the CUDA tests" \
+       "(cuda_sweep_*, memspace) were SKIPPED. Run bash tools/device_cuda.sh on a GPU machine."
+fi
 
 echo "== A named kernel set (-DLTA_KERNELS): the generic fallbacks come along"
-cmake -S . -B build-subset -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF \
+cmake -S . -B build-subset -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF \
       -DLTA_KERNELS='lta_fwd_bf16_k128_v128_*;lta_fwd_f16_k64_v64__*' >/dev/null
 cmake --build build-subset
 (cd build-subset && ctest --output-on-failure -j "$jobs" -R 'keys|sweep_quick|api')
@@ -37,7 +46,7 @@ fi
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, full suite"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=$slow \
-      -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF >/dev/null
+      -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF >/dev/null
 cmake --build build-asan
 (cd build-asan && ctest --output-on-failure -j "$jobs")
 

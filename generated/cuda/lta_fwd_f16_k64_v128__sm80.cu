@@ -77,7 +77,7 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
     const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
-    s = expf(P.g[h] * (float)L) * s + slot[(int64_t)r * KV];
+    s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
 }
@@ -91,7 +91,7 @@ constexpr int WN = 2, OC = 32, SMR = 4, SR = 16, SC = 64, STAGES = 2;
  * distinct banks. */
 constexpr int QLD = K + 8, VLD = VT + 8;
 constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
-constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 3 * C * VLD + (size_t)K * VLD)
+constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
                               + sizeof(float) * (C + 1 + 4);
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
@@ -134,7 +134,6 @@ __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
 struct Smem {
   elem *stages;        /* STAGES x (q [C][QLD], k [C][QLD], v [C][VLD]) */
   elem *vhi, *vlo;     /* the chunk's decayed v tile as hi + lo, [C][VLD] */
-  elem *os;            /* output staging, [C][VLD] */
   elem *sb;            /* the state rounded to elem (f16: scaled by 2^-e), [K][VLD] */
   float *dd;           /* dd[m] = exp(g m), m = 0..C */
   float *amax;         /* per-warp largest |S| (f16 scaling) */
@@ -143,8 +142,7 @@ struct Smem {
     stages = e;
     vhi = e + STAGES * STAGE_ELEMS;
     vlo = vhi + C * VLD;
-    os = vlo + C * VLD;
-    sb = os + C * VLD;
+    sb = vlo + C * VLD;
     dd = reinterpret_cast<float *>(sb + K * VLD);
     amax = dd + C + 1;
   }
@@ -320,8 +318,9 @@ __device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], co
   if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
 }
 
+/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks). */
 __device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
-  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = expf(g * (float)m);
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = (float)exp((double)g * m);
 }
 
 /* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
@@ -357,7 +356,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
 }
 
 /* The outputs (and the final states) of one run of chunks per block. */
-__global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
+__global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
@@ -455,22 +454,19 @@ __global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
     __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
     update_state(s, sm, kt, sm.dd[L]);
     state_amax(s, sm);
-    /* Output tile into the staging buffer. */
+    /* The output rows, two elements per store. */
 #pragma unroll
     for (int t = 0; t < OC / 8; t++) {
-      const int col = wn * OC + t * 8 + (lane % 4) * 2;
-      *reinterpret_cast<uint32_t *>(sm.os + i0 * VLD + col) = pack2(acc[t][0], acc[t][1]);
-      *reinterpret_cast<uint32_t *>(sm.os + (i0 + 8) * VLD + col) = pack2(acc[t][2], acc[t][3]);
+      const int col = w.v0 + wn * OC + t * 8 + (lane % 4) * 2;
+      if (i0 < L)
+        *reinterpret_cast<uint32_t *>(o + (token_row(w, c, i0) * P.H + w.h) * V + col) =
+            pack2(acc[t][0], acc[t][1]);
+      if (i0 + 8 < L)
+        *reinterpret_cast<uint32_t *>(o + (token_row(w, c, i0 + 8) * P.H + w.h) * V + col) =
+            pack2(acc[t][2], acc[t][3]);
     }
-    __syncthreads(); /* staging and amax complete */
+    __syncthreads(); /* amax complete; every warp is done with this chunk's tiles */
     up = round_state(s, sm);
-    constexpr int VV = VT / 8;
-    for (int x = threadIdx.x; x < C * VV; x += NT) {
-      const int i = x / VV, col = (x % VV) * 8;
-      if (i < L)
-        *reinterpret_cast<uint4 *>(o + (token_row(w, c, i) * P.H + w.h) * V + w.v0 + col) =
-            *reinterpret_cast<const uint4 *>(sm.os + i * VLD + col);
-    }
   }
   cp_wait<0>();
   if (P.s1 && w.seg == P.segments - 1) store_state(s, P.s1 + w.pair * KV, w);
@@ -478,10 +474,11 @@ __global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
 
 
 extern "C" int lta_fwd_f16_k64_v128__sm80_segments(const lta_problem *p, int num_sms) {
-  /* Enough blocks for two waves of the multiprocessors, runs of at least 8 chunks. */
+  /* No split once every multiprocessor has a block; else about two blocks per multiprocessor,
+   * in runs of at least 8 chunks. */
   const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
   const int64_t want = 2 * (int64_t)num_sms;
-  if (blocks >= want) return 1;
+  if (blocks >= num_sms) return 1;
   const int64_t avg = p->seqlen / (p->num_seqs > 0 ? p->num_seqs : 1);
   int64_t seg = (want + blocks - 1) / blocks, most = (avg + 8 * C - 1) / (8 * C);
   if (seg > most) seg = most;

@@ -77,7 +77,7 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
     const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
-    s = expf(P.g[h] * (float)L) * s + slot[(int64_t)r * KV];
+    s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
 }
@@ -110,7 +110,8 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
     const int ii = i / GV, cc = i % GV;
     S[i] = (P.s0 && cc < cols) ? P.s0[(pair * K + ii) * V + v0 + cc] : 0.0f;
   }
-  const float lam = expf(P.g[h]);
+  /* Rounded once from double: an ulp off in lam would grow with the sequence length. */
+  const float lam = (float)exp((double)P.g[h]);
   const elem *q = (const elem *)P.q, *k = (const elem *)P.k, *v = (const elem *)P.v;
   elem *o = (elem *)P.o;
   for (int64_t step = 0; step < len; step++) {
