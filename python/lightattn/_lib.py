@@ -127,7 +127,8 @@ def lib():
 
 
 def has_cuda():
-    """True when the loaded library has the CUDA entry points."""
+    """True when the loaded library knows the CUDA API (lta_forward_workspace_size). A build
+    without CUDA kernels knows it too and refuses CUDA calls with LTA_ERR_UNSUPPORTED."""
     return hasattr(lib(), "lta_forward_workspace_size")
 
 
