@@ -12,6 +12,8 @@ A pure-Python package over the C library liblightattn (ctypes); see lightning_at
 from ._lib import LightattnError, has_cuda
 from . import _lib, _ops
 
+LightattnError.__module__ = "lightattn"  # its public name, in tracebacks
+
 __all__ = ["lightning_attn", "seed_g_gamma", "LightattnError", "library_version", "has_cuda"]
 __version__ = "0.1.0"
 
@@ -56,7 +58,7 @@ def lightning_attn(query, key, value, layer_idx=None, num_layers=None, softmax_s
         LightattnError: the library refused the call (``.status`` and its message, e.g.
             ``LTA_ERR_HEADS: lta_forward: num_kv_heads=3 does not divide num_heads=8``).
 
-    Examples (the seed's; ``rng = np.random.default_rng(0)``)::
+    Examples (the seed's shapes and layer)::
 
         >>> import numpy as np, lightattn
         >>> rng = np.random.default_rng(0)
@@ -73,10 +75,10 @@ def lightning_attn(query, key, value, layer_idx=None, num_layers=None, softmax_s
         >>> o3, s3 = lightattn.lightning_attn(q[:1], k[:1], v[:1], 5, 24, cu_seqlens=cu)
         >>> s3.shape
         (2, 8, 64, 64)
-        >>> lightattn.lightning_attn(q, k[:, :, :3], v[:, :, :3], 5, 24)
+        >>> lightattn.lightning_attn(q, k[:, :, :3], v[:, :, :3], 5, 24)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        lightattn._lib.LightattnError: LTA_ERR_HEADS: lta_forward: num_kv_heads=3 does not divide num_heads=8
+        lightattn.LightattnError: LTA_ERR_HEADS: lta_forward: num_kv_heads=3 does not divide ...
     """
     decay = _ops._decay(g_gamma, layer_idx, num_layers)
     args = (query, key, value, decay, softmax_scale, initial_state, reverse, cu_seqlens, isa,
