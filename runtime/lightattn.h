@@ -164,6 +164,22 @@ LTA_API int lta_isa_supported(lta_isa isa);
 /* "0.1.0" */
 LTA_API const char *lta_version(void);
 
+/* ---- extra kernels, generated outside the library's build ----
+ * A kernel that lta-gen rendered from the installed templates (for a head dim the library was
+ * not built with) joins the registry at run time; lta_forward() then picks it like a built one,
+ * and a built kernel wins a tie. name is its key name ("lta_fwd_f32_k96_v96__avx2"), run and
+ * workspace its two functions, abi_version the LTA_KERNEL_ABI of the lta_kernel.h it was
+ * compiled with (installed as <lightattn/lta_kernel.h>). Only CPU kernels; a name that is built
+ * in or already registered is refused (LTA_ERR_UNSUPPORTED), as is another ABI. At most 1024.
+ * The CMake function lightattn_add_kernels() (find_package(lightattn)) generates, compiles and
+ * registers such a set; see the README, "Extra kernels". Thread-safe. */
+struct lta_problem;
+typedef void (*lta_kernel_run_fn)(const struct lta_problem *p, int64_t first, int64_t last,
+                                  void *workspace);
+typedef size_t (*lta_kernel_workspace_fn)(const struct lta_problem *p);
+LTA_API lta_status lta_register_kernel(const char *name, lta_kernel_run_fn run,
+                                       lta_kernel_workspace_fn workspace, int abi_version);
+
 #ifdef __cplusplus
 }
 #endif

@@ -242,7 +242,9 @@ static lta_status select_kernel(const lta_forward_args *a, const char *fn, lta_i
     *out = forced;
     return LTA_OK;
   }
-  *out = lta_select(tab, count, &want, targets, isa);
+  /* CPU: the built kernels and those registered at run time (lta_register_kernel). */
+  *out = a->device == LTA_DEVICE_CUDA ? lta_select(tab, count, &want, targets, isa)
+                                      : lta_lookup(&want, targets, isa);
   if (!*out)
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s on %s in this "

@@ -52,6 +52,15 @@ int lta_entry_is_generic(const lta_entry *e);
 const lta_entry *lta_select(const lta_entry *tab, size_t n, const lta_key *want,
                             unsigned targets, lta_isa isa);
 
+/* Kernels added by lta_register_kernel(), in registration order (at most
+ * LTA_MAX_EXTRA_KERNELS). Entries are never changed or removed once counted. */
+#define LTA_MAX_EXTRA_KERNELS 1024
+const lta_entry *lta_registered(size_t *count);
+
+/* lta_select() over the built kernels and the registered ones together: the built kernel wins
+ * a tie. What lta_forward() runs. */
+const lta_entry *lta_lookup(const lta_key *want, unsigned targets, lta_isa isa);
+
 /* The lta_target of an ISA choice, or -1 for AUTO and GENERIC. */
 int lta_isa_target(lta_isa isa);
 

@@ -20,6 +20,11 @@
 
 #include "lta_key.h"
 
+/* The version of this contract (lta_problem and the two functions). Kernels compiled outside
+ * the library pass it to lta_register_kernel(), which refuses another one; any change to
+ * lta_problem or the functions' meaning must raise it. */
+#define LTA_KERNEL_ABI 1
+
 typedef struct lta_problem {
   int dtype;              /* LTA_KEY_F32, LTA_KEY_F16, LTA_KEY_BF16: q, k, v and o */
   int reverse;            /* 1: tokens of each sequence are visited last to first */

@@ -49,3 +49,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_T
       -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF >/dev/null
 cmake --build build-asan
 (cd build-asan && ctest --output-on-failure -j "$jobs")
+
+echo "== Package (about 30 s): install into a fresh prefix, examples/ built against it with"
+echo "   find_package and pkg-config and run, pip install python/ and its tests (tools/package_test.sh)"
+lta_install_deps python3-numpy python3-venv python3-setuptools python3-wheel
+bash tools/package_test.sh build-test
