@@ -291,14 +291,16 @@ class DLPackCPU(unittest.TestCase):
 class JaxCPU(unittest.TestCase):
     def test_jax_arrays_on_cpu(self):
         try:
+            import jax
             import jax.numpy as jnp
         except ImportError:
             self.skipTest("JAX is not installed: JAX tests skipped")
+        cpu = jax.devices("cpu")[0]  # where JAX sees a GPU, it puts new arrays there by default
         rng = np.random.default_rng(6)
         q, k, v = (randn(rng, (2, 21, 4, 32), np.float32) for _ in range(3))
         dtypes = [jnp.float32, jnp.float16] + ([jnp.bfloat16] if BF16 is not None else [])
         for dt in dtypes:
-            jq, jk, jv = (jnp.asarray(x, dtype=dt) for x in (q, k, v))
+            jq, jk, jv = (jax.device_put(jnp.asarray(x, dtype=dt), cpu) for x in (q, k, v))
             o, st = lightattn.lightning_attn(jq, jk, jv, 2, 24, reverse=True)
             self.assertEqual((type(o).__module__.split(".")[0], o.dtype), ("jaxlib", jq.dtype))
             o2, s2 = lightattn.lightning_attn(*(np.asarray(x) for x in (jq, jk, jv)), 2, 24,
