@@ -7,8 +7,9 @@
  *                 with LTA_ERR_MEMORY_SPACE and the argument's name, nothing written;
  *   cu_seqlens:   a malformed cu_seqlens in device memory (which the host cannot read) makes the
  *                 kernels write nothing;
- *   huge (slow):  an output of more than 2^31 elements (B=1024, T=1024, H=16, V=128, bf16: 17 GB
- *                 on the device), sampled sequences checked against the double reference.
+ *   huge (slow):  an output of more than 2^31 elements (B=1025, T=1024, H=16, V=128, bf16: 17 GB
+ *                 on the device); sampled sequences, the last one wholly past element 2^31,
+ *                 checked against the double reference.
  * Without a usable GPU it prints SKIPPED and exits 77.
  */
 #include <cuda_runtime_api.h>
@@ -232,8 +233,8 @@ START_TEST(bad_cu_seqlens) {
 END_TEST
 
 START_TEST(huge) {
-  const int64_t B = 1024, T = 1024, H = 16, K = 128;
-  const int64_t elems = B * T * H * K; /* 2^31: o, q, k and v each */
+  const int64_t B = 1025, T = 1024, H = 16, K = 128;
+  const int64_t elems = B * T * H * K; /* 2^31 + 2^21: o, q, k and v each */
   size_t free_b = 0, total_b = 0;
   CU(cudaMemGetInfo(&free_b, &total_b));
   size_t need = (size_t)elems * 2 * 4 + (size_t)(2 * B * H * K * K * 4) + ((size_t)1 << 30);
@@ -241,9 +242,9 @@ START_TEST(huge) {
     printf("huge: SKIPPED: %zu GB of device memory free, %zu needed\n", free_b >> 30, need >> 30);
     return;
   }
-  ck_assert(elems >= ((int64_t)1 << 31));
+  ck_assert(elems > ((int64_t)1 << 31));
   /* Random inputs for three sampled sequences, zeros elsewhere (filled on the device). */
-  const int64_t samples[3] = {0, 517, 1023};
+  const int64_t samples[3] = {0, 517, 1024}; /* 1024: elements 2^31 .. 2^31 + 2^21 - 1 */
   size_t seq = (size_t)(T * H * K);
   uint16_t *hq = malloc(seq * 2 * 3), *hk = malloc(seq * 2 * 3), *hv = malloc(seq * 2 * 3);
   ref_rng r = {51};
@@ -290,10 +291,6 @@ START_TEST(huge) {
     printf("huge: sequence %lld of %lld (o elements from %lld on): error %.2e\n",
            (long long)samples[i], (long long)B, (long long)(samples[i] * (int64_t)seq), err);
   }
-  /* The last element of o was written (its sequence is all zeros: o = 0). */
-  uint16_t last;
-  CU(cudaMemcpy(&last, (char *)o + (size_t)(elems - 1) * 2, 2, cudaMemcpyDeviceToHost));
-  ck_assert_uint_eq(last, 0);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(s1);
   free(hq), free(hk), free(hv), free(ho), free(ro), free(rs);
 }
