@@ -208,6 +208,20 @@ static lta_status check_memory(const span s[BUF_COUNT], lta_device device, const
   return LTA_OK;
 }
 
+/* The arrays the host itself reads before any kernel runs (g_gamma on every device, cu_seqlens
+ * on the CPU) must be host memory: checked before their values are. */
+static lta_status check_host_readable(const lta_forward_args *a, const char *fn) {
+  if (a->device == LTA_DEVICE_CUDA) return lta_cuda_check_host(a->g_gamma, "g_gamma", fn);
+  const void *ptrs[2] = {a->g_gamma, a->cu_seqlens};
+  const char *names[2] = {"g_gamma", "cu_seqlens"};
+  int dev = lta_first_device_pointer(ptrs, 2);
+  if (dev >= 0)
+    return lta_fail(LTA_ERR_MEMORY_SPACE,
+                    "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
+                    names[dev], ptrs[dev]);
+  return LTA_OK;
+}
+
 /* The kernel: the exact key first, then the best target; the generic one always applies.
  * CUDA: the tensor-core kernels read 16-byte vectors, so unaligned buffers take the generic
  * kernel. */
@@ -287,6 +301,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
                     fn, (long long)B, (long long)T, (long long)H, (long long)K, (long long)V);
 
   int64_t N = 0;
+  if ((st = check_host_readable(a, fn))) return st;
   if ((st = check_seqlens(a, fn, &N))) return st;
   int has_state = a->initial_state || a->final_state;
   if (has_state && a->num_states != N)

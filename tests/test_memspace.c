@@ -82,8 +82,8 @@ START_TEST(device_pointers_rejected) {
   float host[3][N_QKV], o[N_QKV], s[N_S];
   ref_rng rng = {7};
   for (int i = 0; i < 3; i++) ref_fill(&rng, LTA_F32, host[i], N_QKV, 1.0);
-  const char *names[] = {"q", "k", "v", "o", "final_state"};
-  for (int which = 0; which < 5; which++) {
+  const char *names[] = {"q", "k", "v", "o", "final_state", "g_gamma", "cu_seqlens"};
+  for (int which = 0; which < 7; which++) {
     void *dev = device_buffer(sizeof(float) * N_S);
     memset(o, 0x5A, sizeof o);
     memset(s, 0x5A, sizeof s);
@@ -93,6 +93,8 @@ START_TEST(device_pointers_rejected) {
     if (which == 2) a.v = dev;
     if (which == 3) a.o = dev;
     if (which == 4) a.final_state = dev;
+    if (which == 5) a.g_gamma = dev; /* read by the host itself: checked before its values */
+    if (which == 6) a.batch = 1, a.seqlen = B * T, a.cu_seqlens = dev, a.num_seqs = B;
     ck_assert_int_eq(lta_forward(&a), LTA_ERR_MEMORY_SPACE);
     char want[64];
     snprintf(want, sizeof want, "%s=%p is CUDA device memory", names[which], dev);
