@@ -23,11 +23,6 @@
 #include "lta_internal.h"
 #include "ref.h"
 
-/* Tolerances of SPEC section 4, on the error normalised by the largest reference value. */
-#define TOL_F32 2e-5     /* f32 outputs and every fp32 state */
-#define TOL_F16 2e-3     /* f16 outputs: the f16 rounding (2^-11) plus accumulation */
-#define TOL_BF16 1e-2    /* bf16 outputs: the bf16 rounding (2^-8) plus accumulation */
-
 #define MAX_GROUP LTA_TARGET_COUNT
 typedef struct group {
   lta_key key; /* target unused */
@@ -227,10 +222,6 @@ static void describe(char *buf, size_t size, const problem_buffers *b, const swe
            a->has_scale ? "0.5" : "default", c->threads);
 }
 
-static double tol_of(lta_dtype dt) {
-  return dt == LTA_F32 ? TOL_F32 : dt == LTA_F16 ? TOL_F16 : TOL_BF16;
-}
-
 /* The worst errors a group saw, printed once per group so that margins show in the log. */
 static double worst_o, worst_s;
 
@@ -263,8 +254,8 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
   ck_assert_msg(st == LTA_OK, "%s failed: %s (%s)", e->name, lta_last_error(), what);
   double err = ref_error(a.dtype, a.o, b->o_ref, b->o_elems);
   worst_o = err > worst_o ? err : worst_o;
-  ck_assert_msg(err <= tol_of(a.dtype), "%s: output error %.3g > %.3g (%s)", e->name, err,
-                tol_of(a.dtype), what);
+  ck_assert_msg(err <= ref_tol(a.dtype), "%s: output error %.3g > %.3g (%s)", e->name, err,
+                ref_tol(a.dtype), what);
   ck_assert_msg(canary_ok(a.o, (size_t)b->o_elems * es), "%s wrote past the end of o (%s)",
                 e->name, what);
   if (a.final_state) {
@@ -316,7 +307,7 @@ static void sweep_group(int gi, int slow) {
   k.target = LTA_TARGET_SCALAR;
   lta_key_name(&k, key, sizeof key);
   printf("sweep %s: %s %d cases, worst error: output %.2e (tol %.0e), state %.2e (tol %.0e)\n",
-         slow ? "slow" : "quick", key, n, worst_o, tol_of((lta_dtype)grp->key.dtype), worst_s,
+         slow ? "slow" : "quick", key, n, worst_o, ref_tol((lta_dtype)grp->key.dtype), worst_s,
          TOL_F32);
   fflush(stdout);
 }
