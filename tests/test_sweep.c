@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "harness.h"
 #include "lta_internal.h"
 #include "ref.h"
@@ -104,10 +105,24 @@ typedef struct problem_buffers {
   int64_t o_elems, s_elems;
 } problem_buffers;
 
+/* --guard=end|start: every buffer of a call (inputs and outputs) sits against a PROT_NONE page,
+ * after its end or before its start, so that any access outside it faults (tests/guard.h).
+ * Without it, outputs carry a canary of CANARY bytes after their end instead. */
+static guard_mode guard;
 #define CANARY 64 /* bytes after each output that must stay untouched */
+#define CANARY_BYTES (guard ? 0 : CANARY)
 
-static void fill_canary(void *p, size_t bytes) { memset((char *)p + bytes, 0xA5, CANARY); }
+static void *buf_alloc(size_t bytes) {
+  void *p = guard_alloc(bytes, guard);
+  if (!p) abort();
+  return p;
+}
+
+static void fill_canary(void *p, size_t bytes) {
+  if (!guard) memset((char *)p + bytes, 0xA5, CANARY);
+}
 static int canary_ok(const void *p, size_t bytes) {
+  if (guard) return 1; /* the guard page faults on the first byte past the end */
   const unsigned char *c = (const unsigned char *)p + bytes;
   for (int i = 0; i < CANARY; i++)
     if (c[i] != 0xA5) return 0;
@@ -136,7 +151,7 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
     N = B;
   } else { /* varlen: lengths T, 0, ceil(T/2), 1 */
     N = 4;
-    b->cu = malloc(5 * sizeof(int64_t));
+    b->cu = buf_alloc(5 * sizeof(int64_t));
     int64_t lens[4] = {T, 0, (T + 1) / 2, 1};
     b->cu[0] = 0;
     for (int i = 0; i < 4; i++) b->cu[i + 1] = b->cu[i] + lens[i];
@@ -147,11 +162,11 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
   ref_rng rng = {seed};
   size_t es = ref_elem_size(dt);
   int64_t rows = B * T;
-  b->q = malloc((size_t)(rows * H * K) * es);
-  b->k = malloc((size_t)(rows * Hkv * K) * es);
-  b->v = malloc((size_t)(rows * Hkv * V) * es);
+  b->q = buf_alloc((size_t)(rows * H * K) * es);
+  b->k = buf_alloc((size_t)(rows * Hkv * K) * es);
+  b->v = buf_alloc((size_t)(rows * Hkv * V) * es);
   b->o_elems = rows * H * V;
-  b->o = malloc((size_t)b->o_elems * es + CANARY);
+  b->o = buf_alloc((size_t)b->o_elems * es + CANARY_BYTES);
   ref_fill(&rng, dt, b->q, rows * H * K, 1.0);
   ref_fill(&rng, dt, b->k, rows * Hkv * K, 1.0);
   ref_fill(&rng, dt, b->v, rows * Hkv * V, 1.0);
@@ -159,16 +174,16 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
 
   b->s_elems = N * H * K * V;
   if (c->init) {
-    b->s0 = malloc((size_t)b->s_elems * sizeof(float) + CANARY);
+    b->s0 = buf_alloc((size_t)b->s_elems * sizeof(float) + CANARY_BYTES);
     ref_fill(&rng, LTA_F32, b->s0, b->s_elems, 1.0);
     fill_canary(b->s0, (size_t)b->s_elems * sizeof(float));
   }
   int final_mode = c->final_mode == 2 && !c->init ? 1 : c->final_mode;
   if (final_mode == 1) {
-    b->sT = malloc((size_t)b->s_elems * sizeof(float) + CANARY);
+    b->sT = buf_alloc((size_t)b->s_elems * sizeof(float) + CANARY_BYTES);
     fill_canary(b->sT, (size_t)b->s_elems * sizeof(float));
   }
-  b->g = malloc((size_t)H * sizeof(float));
+  b->g = buf_alloc((size_t)H * sizeof(float));
   static const int layers[3] = {0, 23, 24}; /* fast, slow, none: layer_idx of 24 */
   if (c->decay < 3) {
     a->layer_idx = layers[c->decay];
@@ -205,8 +220,9 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
 }
 
 static void teardown(problem_buffers *b) {
-  free(b->q), free(b->k), free(b->v), free(b->o), free(b->s0), free(b->sT), free(b->g);
-  free(b->cu), free(b->o_ref), free(b->s_ref);
+  guard_free(b->q), guard_free(b->k), guard_free(b->v), guard_free(b->o), guard_free(b->s0);
+  guard_free(b->sT), guard_free(b->g), guard_free(b->cu);
+  free(b->o_ref), free(b->s_ref);
 }
 
 static void describe(char *buf, size_t size, const problem_buffers *b, const sweep_case *c) {
@@ -306,8 +322,9 @@ static void sweep_group(int gi, int slow) {
   lta_key k = grp->key;
   k.target = LTA_TARGET_SCALAR;
   lta_key_name(&k, key, sizeof key);
-  printf("sweep %s: %s %d cases, worst error: output %.2e (tol %.0e), state %.2e (tol %.0e)\n",
-         slow ? "slow" : "quick", key, n, worst_o, ref_tol((lta_dtype)grp->key.dtype), worst_s,
+  printf("sweep %s%s%s: %s %d cases, worst error: output %.2e (tol %.0e), state %.2e (tol %.0e)\n",
+         slow ? "slow" : "quick", guard ? ", guard " : "", guard ? guard_mode_name(guard) : "",
+         key, n, worst_o, ref_tol((lta_dtype)grp->key.dtype), worst_s,
          TOL_F32);
   fflush(stdout);
 }
@@ -318,7 +335,18 @@ END_TEST
 START_TEST(sweep_slow) { sweep_group(_i, 1); }
 END_TEST
 
-int main(void) {
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    int m = strncmp(argv[i], "--guard=", 8) == 0 ? guard_mode_parse(argv[i] + 8) : -1;
+    if (m < 0) {
+      fprintf(stderr, "usage: test_sweep [--guard=end|start|none]\n");
+      return 2;
+    }
+    guard = (guard_mode)m;
+  }
+  if (guard)
+    printf("sweep: every buffer placed with a PROT_NONE page %s it\n",
+           guard == GUARD_END ? "right after its end" : "right before its start");
   build_groups();
   int run = 0, skipped = 0;
   for (int g = 0; g < ngroups; g++)
