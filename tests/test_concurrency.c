@@ -40,16 +40,6 @@ typedef struct job {
 static job jobs[MAX_JOBS];
 static int njobs;
 
-static lta_isa isa_of(const lta_entry *e) {
-  if (lta_entry_is_generic(e)) return LTA_ISA_GENERIC;
-  switch (e->key.target) {
-    case LTA_TARGET_AVX512: return LTA_ISA_AVX512;
-    case LTA_TARGET_AVX2: return LTA_ISA_AVX2;
-    case LTA_TARGET_NEON: return LTA_ISA_NEON;
-    default: return LTA_ISA_SCALAR;
-  }
-}
-
 /* A valid job of the given functional key; shape varies with i. */
 static void add_job(lta_dtype dt, int64_t K, int64_t V, int reverse, lta_isa isa, int i) {
   job *j = &jobs[njobs++];
@@ -126,7 +116,7 @@ static void build_jobs(void) {
   for (size_t e = 0; e < n; e++) {
     if (!((lta_cpu_targets() >> tab[e].key.target) & 1)) continue;
     int64_t K = tab[e].key.K ? tab[e].key.K : 5 + i % 11, V = tab[e].key.V ? tab[e].key.V : 3 + i % 13;
-    add_job((lta_dtype)tab[e].key.dtype, K, V, tab[e].key.reverse, isa_of(&tab[e]), i++);
+    add_job((lta_dtype)tab[e].key.dtype, K, V, tab[e].key.reverse, entry_isa(&tab[e]), i++);
     add_job((lta_dtype)tab[e].key.dtype, K, V, tab[e].key.reverse, LTA_ISA_AUTO, i++);
   }
   for (int f = 0; f < 24; f++) add_failing_job(i++);

@@ -246,11 +246,7 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
   char what[256];
   describe(what, sizeof what, b, c);
   lta_forward_args a = b->a;
-  a.isa = lta_entry_is_generic(e) ? LTA_ISA_GENERIC
-          : e->key.target == LTA_TARGET_AVX512 ? LTA_ISA_AVX512
-          : e->key.target == LTA_TARGET_AVX2   ? LTA_ISA_AVX2
-          : e->key.target == LTA_TARGET_NEON   ? LTA_ISA_NEON
-                                               : LTA_ISA_SCALAR;
+  a.isa = entry_isa(e);
   const char *name = NULL;
   lta_status st = lta_forward_kernel(&a, &name);
   ck_assert_msg(st == LTA_OK, "%s: lta_forward_kernel failed: %s (%s)", e->name,
