@@ -6,8 +6,11 @@
 #   bash tools/fuzz.sh run TARGET SECONDS fuzz TARGET (forward or gen) for SECONDS at nice 19,
 #                                         from the committed seeds and build-fuzz's own corpus,
 #                                         and append the run's executions to fuzz/log.txt
+#   bash tools/fuzz.sh smoke SECONDS      what CI runs: each target for SECONDS from the
+#                                         committed seeds only, in a scratch corpus, no log
 # A finding is written to build-fuzz/findings/; once fixed, copy it into fuzz/regress/TARGET/.
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 build=${LTA_FUZZ_BUILD:-build-fuzz}
 # Cheaper allocations (no fill, a small quarantine, short malloc stacks): 2x the executions,
@@ -19,7 +22,7 @@ case "${1:-}" in
   build)
     CC=clang cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_FUZZ=ON \
       -DLTA_SANITIZE=address,undefined -DLTA_BUILD_TESTS=OFF -DLTA_BUILD_BENCH=OFF >/dev/null
-    cmake --build "$build" --target fuzz_forward fuzz_gen
+    cmake --build "$build" --target fuzz_forward fuzz_gen -j "$(nproc)"
     ;;
   replay)
     for t in forward gen; do
@@ -43,8 +46,26 @@ case "${1:-}" in
     rm -f "$out"
     exit $rc
     ;;
+  smoke)
+    secs=${2:?seconds}
+    for t in forward gen; do
+      scratch=$(mktemp -d)
+      rc=0
+      "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096 \
+        -print_final_stats=1 -artifact_prefix="$build/findings-" "$scratch" "fuzz/corpus/$t" \
+        >"$scratch.log" 2>&1 || rc=$?
+      rm -rf "$scratch"
+      if [ $rc -ne 0 ]; then
+        tail -n 40 "$scratch.log"
+        echo "fuzz_$t: FINDING (exit $rc), input saved as $build/findings-*"
+        exit $rc
+      fi
+      echo "fuzz_$t: ${secs}s, $(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch.log") runs, no finding"
+      rm -f "$scratch.log"
+    done
+    ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,11p' "$0"
     exit 2
     ;;
 esac

@@ -4,13 +4,16 @@
 #   2. a build of a named kernel subset (keys, API and quick sweep);
 #   3. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
 #      under emulation belongs to the CPU-speed work);
-#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer;
+#   5. the fuzz targets (clang, libFuzzer, ASan + UBSan): every committed input replayed, then
+#      a bounded run of each (LTA_FUZZ_SECONDS, default 45).
 #   bash tools/test.sh            (LTA_TEST_QUICK=1: skip the exhaustive sweep)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
 extra=()
 [ "$(uname -m)" = x86_64 ] && extra=(gcc-aarch64-linux-gnu) # to compile the NEON kernels too
+extra+=(clang libclang-rt-14-dev) # fuzzing: clang and its libFuzzer runtime
 lta_install_deps "${extra[@]}"
 slow=ON
 [ "${LTA_TEST_QUICK:-0}" = 1 ] && slow=OFF
@@ -39,4 +42,11 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, full suite"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=$slow \
       -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan
-(cd build-asan && ctest --output-on-failure -j "$jobs")
+# (the guarded sweep runs in the Release build: AddressSanitizer already guards every buffer)
+(cd build-asan && ctest --output-on-failure -j "$jobs" -LE guard)
+
+# ---- issue 7: fuzzing ---------------------------------------------------------------------------
+echo "== Fuzz targets: committed inputs replayed, then ${LTA_FUZZ_SECONDS:-45} s of each"
+bash tools/fuzz.sh build
+bash tools/fuzz.sh replay
+bash tools/fuzz.sh smoke "${LTA_FUZZ_SECONDS:-45}"
