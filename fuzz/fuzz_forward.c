@@ -12,6 +12,11 @@
  * the sweep's tolerances, or be rejected with a non-empty message and not one byte of o, the
  * states or any input changed. lta_forward_kernel() must agree with lta_forward() on the status.
  * A violation aborts with the description, which libFuzzer then saves as a crash input.
+ *
+ * CUDA (later; the planned lta_forward_args.device): the same description would drive
+ * a.device = LTA_DEVICE_CUDA with device copies of q, k, v, states and cu_seqlens placed between
+ * canaries, checked after a stream sync against the same reference; the host checks of a
+ * rejected call (nothing written) carry over unchanged.
  */
 #include <math.h>
 #include <stdint.h>
