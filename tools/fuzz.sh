@@ -35,7 +35,7 @@ case "${1:-}" in
     t=${2:?target: forward or gen}
     secs=${3:?seconds}
     mkdir -p "$build/corpus-$t" "$build/findings"
-    out=$(mktemp)
+    out="$build/fuzz_$t.out" # the live output, while it runs
     rc=0
     nice -n 19 "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096 \
       -print_final_stats=1 -artifact_prefix="$build/findings/$t-" \
@@ -43,7 +43,6 @@ case "${1:-}" in
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out")
     tail -n 8 "$out"
     echo "$(date -u +%FT%TZ) fuzz_$t ${secs}s runs=${runs:-?} exit=$rc" >>fuzz/log.txt
-    rm -f "$out"
     exit $rc
     ;;
   smoke)
