@@ -101,6 +101,10 @@ void output_free(gen_file *files, int nfiles);
 /* The banner that opens every generated file; also how stale files are recognised. */
 #define GEN_BANNER_FIRST "/* Auto-generated file. Do not edit!"
 
+/* Raises the error of a failed luaL_load* (on the stack top), prefixed "display:1: " when Lua
+ * gave it no position (a binary chunk, for one). */
+void gen_load_error(lua_State *L, const char *display);
+
 /* Set before raising an error that is an input/output failure (exit 3, not 1). */
 extern int gen_io_error;
 

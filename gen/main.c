@@ -96,6 +96,20 @@ char *display_name(const char *path) {
   return b.data;
 }
 
+/* 1 when msg starts with "file:line:". */
+static int has_position(const char *msg) {
+  const char *colon = strchr(msg, ':');
+  if (!colon || colon == msg || colon[1] < '0' || colon[1] > '9') return 0;
+  for (colon++; *colon >= '0' && *colon <= '9'; colon++) {}
+  return *colon == ':';
+}
+
+void gen_load_error(lua_State *L, const char *display) {
+  const char *msg = lua_tostring(L, -1);
+  if (msg && !has_position(msg)) lua_pushfstring(L, "%s:1: %s", display, msg);
+  lua_error(L);
+}
+
 /* ---- the Lua state: bounded memory and instructions, so no input can hang or exhaust ---- */
 
 #define GEN_MEMORY_LIMIT ((size_t)1 << 30)
@@ -144,10 +158,22 @@ void gen_budget_reset(lua_State *L) {
 static int trace_errors;
 int gen_io_error;
 
-/* Message handler: keeps "file:line: message" as it is; --trace adds the Lua traceback. */
+/* Message handler: keeps "file:line: message" as it is, and gives any other error (error()
+ * with a table, or with level 0) the innermost Lua line; --trace adds the Lua traceback. */
 static int on_error(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (!msg) msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  if (!has_position(msg)) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+      luaL_where(L, level);
+      if (lua_rawlen(L, -1) > 0) {
+        msg = lua_pushfstring(L, "%s%s", lua_tostring(L, -1), msg);
+        break;
+      }
+      lua_pop(L, 1);
+    }
+  }
   if (trace_errors) luaL_traceback(L, L, msg, 1);
   return 1;
 }

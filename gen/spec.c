@@ -283,7 +283,7 @@ void spec_load(lua_State *L, const char *spec_path, const char *templates_dir,
   int status = luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t");
   int last_line = count_lines(text, len);
   free(text);
-  if (status != LUA_OK) lua_error(L);
+  if (status != LUA_OK) gen_load_error(L, spec->display);
   lua_remove(L, -2);
 
   /* The state the declarations fill. */

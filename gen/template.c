@@ -187,7 +187,7 @@ static void load_template(lua_State *L, const char *templates_dir, gen_template 
   lua_pushfstring(L, "@%s", t->display);
   int status = luaL_loadbufferx(L, src, strlen(src), lua_tostring(L, -1), "t");
   free(src);
-  if (status != LUA_OK) lua_error(L);
+  if (status != LUA_OK) gen_load_error(L, t->display);
   t->chunk_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1);
 }

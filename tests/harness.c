@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "lta_internal.h"
+
 int run_suite(Suite *s, int nofork) {
   SRunner *sr = srunner_create(s);
   if (nofork) srunner_set_fork_status(sr, CK_NOFORK);
@@ -11,4 +13,14 @@ int run_suite(Suite *s, int nofork) {
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+lta_isa entry_isa(const lta_entry *e) {
+  if (lta_entry_is_generic(e)) return LTA_ISA_GENERIC;
+  switch (e->key.target) {
+    case LTA_TARGET_AVX512: return LTA_ISA_AVX512;
+    case LTA_TARGET_AVX2: return LTA_ISA_AVX2;
+    case LTA_TARGET_NEON: return LTA_ISA_NEON;
+    default: return LTA_ISA_SCALAR;
+  }
 }

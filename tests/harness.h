@@ -4,10 +4,16 @@
 
 #include <check.h>
 
+#include "lightattn.h"
+
 /* Runs s and returns the process's exit status (EXIT_SUCCESS when every test passed). Each
  * test forks unless nofork (needed where a CUDA context must live in this process). Tests are
  * selected by CK_INCLUDE_TAGS / CK_EXCLUDE_TAGS as Check does; with neither set, the test
  * cases tagged "slow" are left out, so a plain run is the quick one. */
 int run_suite(Suite *s, int nofork);
+
+/* The ISA choice that makes lta_forward run kernel e (GENERIC for the generic kernels). */
+struct lta_entry;
+lta_isa entry_isa(const struct lta_entry *e);
 
 #endif

@@ -24,12 +24,36 @@ double ref_decode(lta_dtype dtype, const void *buf, int64_t i) {
   return sign ? -x : x;
 }
 
+#ifndef __FLT16_MAX__
+/* f to f16, rounded to nearest even through the exponent (11 significant bits, subnormals
+ * on a 2^-24 grid), for compilers that have no _Float16 type. */
+static uint16_t f16_round(float f) {
+  uint16_t sign = signbit(f) ? 0x8000 : 0;
+  double a = fabs((double)f), r;
+  if (isnan(a)) return 0x7e00;
+  if (a < 0x1p-14) {
+    r = nearbyint(ldexp(a, 24)); /* subnormal (or the smallest normal, 1024) */
+    return sign | (uint16_t)r;
+  }
+  int e;
+  double m = frexp(a, &e); /* a = m * 2^e, 0.5 <= m < 1 */
+  r = ldexp(nearbyint(ldexp(m, 11)), e - 11);
+  if (r >= 65520.0 || isinf(a)) return sign | 0x7c00;
+  m = frexp(r, &e);
+  return sign | (uint16_t)((e + 14) << 10) | (uint16_t)(ldexp(m, 11) - 1024);
+}
+#endif
+
 void ref_encode(lta_dtype dtype, void *buf, int64_t i, double x) {
   if (dtype == LTA_F32) {
     ((float *)buf)[i] = (float)x;
   } else if (dtype == LTA_F16) {
+#ifdef __FLT16_MAX__
     _Float16 h = (_Float16)(float)x; /* the compiler's own rounding, not the library's */
     memcpy((uint16_t *)buf + i, &h, 2);
+#else
+    ((uint16_t *)buf)[i] = f16_round((float)x); /* compilers without _Float16 (clang 14) */
+#endif
   } else {
     /* Round to nearest even through the exponent: bf16 keeps 8 significant bits. */
     float f = (float)x;
@@ -73,6 +97,10 @@ double ref_error(lta_dtype dtype, const void *got, const double *want, int64_t n
 
 double ref_error_f32(const float *got, const double *want, int64_t n) {
   return ref_error(LTA_F32, got, want, n);
+}
+
+double ref_tol(lta_dtype dtype) {
+  return dtype == LTA_F32 ? TOL_F32 : dtype == LTA_F16 ? TOL_F16 : TOL_BF16;
 }
 
 void ref_retnet_g_gamma(int64_t H, float *g) {

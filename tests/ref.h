@@ -43,6 +43,12 @@ void ref_fill(ref_rng *r, lta_dtype dtype, void *buf, int64_t n, double amp);
 double ref_error(lta_dtype dtype, const void *got, const double *want, int64_t n);
 double ref_error_f32(const float *got, const double *want, int64_t n);
 
+/* Tolerances of SPEC section 4, on the error normalised by the largest reference value. */
+#define TOL_F32 2e-5     /* f32 outputs and every fp32 state */
+#define TOL_F16 2e-3     /* f16 outputs: the f16 rounding (2^-11) plus accumulation */
+#define TOL_BF16 1e-2    /* bf16 outputs: the bf16 rounding (2^-8) plus accumulation */
+double ref_tol(lta_dtype dtype); /* the output tolerance of dtype */
+
 /* RetNet's decays, log(1 - 2^(-5-h)), as an explicit g_gamma. */
 void ref_retnet_g_gamma(int64_t H, float *g);
 

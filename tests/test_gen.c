@@ -261,6 +261,25 @@ START_TEST(error_template_sandbox) {
 }
 END_TEST
 
+/* Errors that carry no position of their own get the line that raised them (fuzz findings). */
+START_TEST(error_template_object) {
+  expect_error("tiny.c.lt", "a\n% error({})\n",
+               "templates/tiny.c.lt:2: (error object is a table value)");
+}
+END_TEST
+
+START_TEST(error_spec_level0) {
+  expect_error("kernels.lua", "axis \"op\" { \"fwd\" }\nerror(\"no position\", 0)\n",
+               "templates/kernels.lua:2: no position");
+}
+END_TEST
+
+START_TEST(error_spec_binary) {
+  expect_error("kernels.lua", "\033Lua",
+               "templates/kernels.lua:1: attempt to load a binary chunk (mode is 't')");
+}
+END_TEST
+
 START_TEST(error_spec_value) {
   expect_error("kernels.lua",
                "axis \"op\" { \"fwd\" }\naxis \"dtype\" { \"f32\", \"f64\" }\n",
@@ -364,6 +383,9 @@ int main(void) {
   tcase_add_test(tc, error_template_value);
   tcase_add_test(tc, error_template_endless);
   tcase_add_test(tc, error_template_sandbox);
+  tcase_add_test(tc, error_template_object);
+  tcase_add_test(tc, error_spec_level0);
+  tcase_add_test(tc, error_spec_binary);
   tcase_add_test(tc, error_spec_value);
   tcase_add_test(tc, error_spec_missing_axis);
   tcase_add_test(tc, error_spec_predicate);

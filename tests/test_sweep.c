@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "harness.h"
 #include "lta_internal.h"
 #include "ref.h"
@@ -36,11 +37,6 @@
 #else
 #define REGISTRY lta_registry
 #endif
-
-/* Tolerances of SPEC section 4, on the error normalised by the largest reference value. */
-#define TOL_F32 2e-5     /* f32 outputs and every fp32 state */
-#define TOL_F16 2e-3     /* f16 outputs: the f16 rounding (2^-11) plus accumulation */
-#define TOL_BF16 1e-2    /* bf16 outputs: the bf16 rounding (2^-8) plus accumulation */
 
 #define MAX_GROUP LTA_TARGET_COUNT
 typedef struct group {
@@ -139,10 +135,24 @@ typedef struct problem_buffers {
 #endif
 } problem_buffers;
 
+/* --guard=end|start: every buffer of a call (inputs and outputs) sits against a PROT_NONE page,
+ * after its end or before its start, so that any access outside it faults (tests/guard.h).
+ * Without it, outputs carry a canary of CANARY bytes after their end instead. */
+static guard_mode guard;
 #define CANARY 64 /* bytes after each output that must stay untouched */
+#define CANARY_BYTES (guard ? 0 : CANARY)
 
-static void fill_canary(void *p, size_t bytes) { memset((char *)p + bytes, 0xA5, CANARY); }
+static void *buf_alloc(size_t bytes) {
+  void *p = guard_alloc(bytes, guard);
+  if (!p) abort();
+  return p;
+}
+
+static void fill_canary(void *p, size_t bytes) {
+  if (!guard) memset((char *)p + bytes, 0xA5, CANARY);
+}
 static int canary_ok(const void *p, size_t bytes) {
+  if (guard) return 1; /* the guard page faults on the first byte past the end */
   const unsigned char *c = (const unsigned char *)p + bytes;
   for (int i = 0; i < CANARY; i++)
     if (c[i] != 0xA5) return 0;
@@ -171,7 +181,7 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
     N = B;
   } else { /* varlen: lengths T, 0, ceil(T/2), 1 */
     N = 4;
-    b->cu = malloc(5 * sizeof(int64_t));
+    b->cu = buf_alloc(5 * sizeof(int64_t));
     int64_t lens[4] = {T, 0, (T + 1) / 2, 1};
     b->cu[0] = 0;
     for (int i = 0; i < 4; i++) b->cu[i + 1] = b->cu[i] + lens[i];
@@ -182,11 +192,11 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
   ref_rng rng = {seed};
   size_t es = ref_elem_size(dt);
   int64_t rows = B * T;
-  b->q = malloc((size_t)(rows * H * K) * es);
-  b->k = malloc((size_t)(rows * Hkv * K) * es);
-  b->v = malloc((size_t)(rows * Hkv * V) * es);
+  b->q = buf_alloc((size_t)(rows * H * K) * es);
+  b->k = buf_alloc((size_t)(rows * Hkv * K) * es);
+  b->v = buf_alloc((size_t)(rows * Hkv * V) * es);
   b->o_elems = rows * H * V;
-  b->o = malloc((size_t)b->o_elems * es + CANARY);
+  b->o = buf_alloc((size_t)b->o_elems * es + CANARY_BYTES);
   ref_fill(&rng, dt, b->q, rows * H * K, 1.0);
   ref_fill(&rng, dt, b->k, rows * Hkv * K, 1.0);
   ref_fill(&rng, dt, b->v, rows * Hkv * V, 1.0);
@@ -194,16 +204,16 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
 
   b->s_elems = N * H * K * V;
   if (c->init) {
-    b->s0 = malloc((size_t)b->s_elems * sizeof(float) + CANARY);
+    b->s0 = buf_alloc((size_t)b->s_elems * sizeof(float) + CANARY_BYTES);
     ref_fill(&rng, LTA_F32, b->s0, b->s_elems, 1.0);
     fill_canary(b->s0, (size_t)b->s_elems * sizeof(float));
   }
   int final_mode = c->final_mode == 2 && !c->init ? 1 : c->final_mode;
   if (final_mode == 1) {
-    b->sT = malloc((size_t)b->s_elems * sizeof(float) + CANARY);
+    b->sT = buf_alloc((size_t)b->s_elems * sizeof(float) + CANARY_BYTES);
     fill_canary(b->sT, (size_t)b->s_elems * sizeof(float));
   }
-  b->g = malloc((size_t)H * sizeof(float));
+  b->g = buf_alloc((size_t)H * sizeof(float));
   static const int layers[3] = {0, 23, 24}; /* fast, slow, none: layer_idx of 24 */
   if (c->decay < 3) {
     a->layer_idx = layers[c->decay];
@@ -240,8 +250,9 @@ static void setup(problem_buffers *b, const group *grp, const sweep_case *c, uin
 }
 
 static void teardown(problem_buffers *b) {
-  free(b->q), free(b->k), free(b->v), free(b->o), free(b->s0), free(b->sT), free(b->g);
-  free(b->cu), free(b->o_ref), free(b->s_ref);
+  guard_free(b->q), guard_free(b->k), guard_free(b->v), guard_free(b->o), guard_free(b->s0);
+  guard_free(b->sT), guard_free(b->g), guard_free(b->cu);
+  free(b->o_ref), free(b->s_ref);
 }
 
 static void describe(char *buf, size_t size, const problem_buffers *b, const sweep_case *c) {
@@ -255,10 +266,6 @@ static void describe(char *buf, size_t size, const problem_buffers *b, const swe
            !a->final_state ? "none" : a->final_state == a->initial_state ? "in-place" : "separate",
            (const char *[]){"layer0/24", "layer23/24", "layer24/24", "retnet"}[c->decay],
            a->has_scale ? "0.5" : "default", c->threads);
-}
-
-static double tol_of(lta_dtype dt) {
-  return dt == LTA_F32 ? TOL_F32 : dt == LTA_F16 ? TOL_F16 : TOL_BF16;
 }
 
 /* The worst errors a group saw, printed once per group so that margins show in the log. */
@@ -333,11 +340,7 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
            segments ? "" : " (automatic)");
 #endif
   lta_forward_args a = b->a;
-  a.isa = lta_entry_is_generic(e) ? LTA_ISA_GENERIC
-          : e->key.target == LTA_TARGET_AVX512 ? LTA_ISA_AVX512
-          : e->key.target == LTA_TARGET_AVX2   ? LTA_ISA_AVX2
-          : e->key.target == LTA_TARGET_NEON   ? LTA_ISA_NEON
-                                               : LTA_ISA_SCALAR;
+  a.isa = entry_isa(e);
 #ifndef LTA_SWEEP_CUDA
   const char *name = NULL;
   lta_status st = lta_forward_kernel(&a, &name);
@@ -366,8 +369,8 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
   ck_assert_msg(st == LTA_OK, "%s failed: %s (%s)", e->name, lta_last_error(), what);
   double err = ref_error(a.dtype, a.o, b->o_ref, b->o_elems);
   worst_o = err > worst_o ? err : worst_o;
-  ck_assert_msg(err <= tol_of(a.dtype), "%s: output error %.3g > %.3g (%s)", e->name, err,
-                tol_of(a.dtype), what);
+  ck_assert_msg(err <= ref_tol(a.dtype), "%s: output error %.3g > %.3g (%s)", e->name, err,
+                ref_tol(a.dtype), what);
   ck_assert_msg(canary_ok(a.o, (size_t)b->o_elems * es), "%s wrote past the end of o (%s)",
                 e->name, what);
   if (a.final_state) {
@@ -444,8 +447,9 @@ static void sweep_group(int gi, int slow) {
   lta_key k = grp->key;
   k.target = grp->kernels[0]->key.target; /* the group's name: its first kernel's */
   lta_key_name(&k, key, sizeof key);
-  printf("sweep %s: %s %d cases, worst error: output %.2e (tol %.0e), state %.2e (tol %.0e)\n",
-         slow ? "slow" : "quick", key, n, worst_o, tol_of((lta_dtype)grp->key.dtype), worst_s,
+  printf("sweep %s%s%s: %s %d cases, worst error: output %.2e (tol %.0e), state %.2e (tol %.0e)\n",
+         slow ? "slow" : "quick", guard ? ", guard " : "", guard ? guard_mode_name(guard) : "",
+         key, n, worst_o, ref_tol((lta_dtype)grp->key.dtype), worst_s,
          TOL_F32);
   fflush(stdout);
 }
@@ -456,7 +460,7 @@ END_TEST
 START_TEST(sweep_slow) { sweep_group(_i, 1); }
 END_TEST
 
-int main(void) {
+int main(int argc, char **argv) {
 #ifdef LTA_SWEEP_CUDA
   int devices = 0;
   cudaError_t ce = cudaGetDeviceCount(&devices);
@@ -466,6 +470,17 @@ int main(void) {
     return 77;
   }
 #endif
+  for (int i = 1; i < argc; i++) {
+    int m = strncmp(argv[i], "--guard=", 8) == 0 ? guard_mode_parse(argv[i] + 8) : -1;
+    if (m < 0) {
+      fprintf(stderr, "usage: test_sweep [--guard=end|start|none]\n");
+      return 2;
+    }
+    guard = (guard_mode)m;
+  }
+  if (guard)
+    printf("sweep: every buffer placed with a PROT_NONE page %s it\n",
+           guard == GUARD_END ? "right after its end" : "right before its start");
   build_groups();
   int run = 0, skipped = 0;
   for (int g = 0; g < ngroups; g++)

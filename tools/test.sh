@@ -4,7 +4,10 @@
 #   2. a build of a named kernel subset (keys, API and quick sweep);
 #   3. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
 #      under emulation belongs to the CPU-speed work);
-#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer;
+#   5. the package: installed into a fresh prefix, examples/ and the Python package on top;
+#   6. the fuzz targets (clang, libFuzzer, ASan + UBSan): every committed input replayed, then
+#      a bounded run of each (LTA_FUZZ_SECONDS, default 45).
 # Where nvcc is found, build 1 also compiles every CUDA kernel (sm80, sm90, generic); the CUDA
 # tests then run on a GPU, and without one they report themselves skipped (exit code 77).
 #   bash tools/test.sh            (LTA_TEST_QUICK=1: skip the exhaustive sweep)
@@ -13,6 +16,7 @@ cd "$(dirname "$0")/.."
 . tools/deps.sh
 extra=()
 [ "$(uname -m)" = x86_64 ] && extra=(gcc-aarch64-linux-gnu) # to compile the NEON kernels too
+extra+=(clang libclang-rt-14-dev) # fuzzing: clang and its libFuzzer runtime
 lta_install_deps "${extra[@]}"
 slow=ON
 [ "${LTA_TEST_QUICK:-0}" = 1 ] && slow=OFF
@@ -48,9 +52,16 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, full suite"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=$slow \
       -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF >/dev/null
 cmake --build build-asan
-(cd build-asan && ctest --output-on-failure -j "$jobs")
+# (the guarded sweep runs in the Release build: AddressSanitizer already guards every buffer)
+(cd build-asan && ctest --output-on-failure -j "$jobs" -LE guard)
 
 echo "== Package (about 30 s): install into a fresh prefix, examples/ built against it with"
 echo "   find_package and pkg-config and run, pip install python/ and its tests (tools/package_test.sh)"
 lta_install_deps python3-numpy python3-venv python3-setuptools python3-wheel
 bash tools/package_test.sh build-test
+
+# ---- issue 7: fuzzing ---------------------------------------------------------------------------
+echo "== Fuzz targets: committed inputs replayed, then ${LTA_FUZZ_SECONDS:-45} s of each"
+bash tools/fuzz.sh build
+bash tools/fuzz.sh replay
+bash tools/fuzz.sh smoke "${LTA_FUZZ_SECONDS:-45}"
