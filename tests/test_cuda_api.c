@@ -7,9 +7,6 @@
  *                 with LTA_ERR_MEMORY_SPACE and the argument's name, nothing written;
  *   cu_seqlens:   a malformed cu_seqlens in device memory (which the host cannot read) makes the
  *                 kernels write nothing;
- *   nonfinite:    an inf in v reaches exactly the outputs the recurrence says (the tensor cores
- *                 would spread 0 * inf over earlier rows of its block): earlier rows, other
- *                 columns and the other head stay finite;
  *   huge (slow):  an output of more than 2^31 elements (B=1025, T=1024, H=16, V=128, bf16: 17 GB
  *                 on the device); sampled sequences, the last one wholly past element 2^31,
  *                 checked against the double reference.
@@ -250,57 +247,6 @@ START_TEST(bad_cu_seqlens) {
 }
 END_TEST
 
-static float bf16f(uint16_t b) {
-  uint32_t u = (uint32_t)b << 16;
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
-
-START_TEST(nonfinite) {
-  const int64_t T = 100, H = 2, K = 64, bad_t = 40, bad_col = 5;
-  dev_problem p;
-  setup(&p, 1, T, H, K, 61);
-  p.a.initial_state = NULL;
-  size_t n = p.o_bytes / 2;
-  uint16_t *clean = malloc(p.o_bytes), *dirty = malloc(p.o_bytes);
-  float *s_clean = malloc(p.s_bytes), *s_dirty = malloc(p.s_bytes);
-  ck_assert_int_eq(lta_forward(&p.a), LTA_OK);
-  fetch(&p, clean, s_clean);
-  const uint16_t inf = 0x7f80;
-  CU(cudaMemcpy((uint16_t *)p.v + (bad_t * H + 0) * K + bad_col, &inf, 2, cudaMemcpyHostToDevice));
-  ck_assert_int_eq(lta_forward(&p.a), LTA_OK);
-  fetch(&p, dirty, s_dirty);
-  float big = 0;
-  for (size_t i = 0; i < n; i++) big = fmaxf(big, fabsf(bf16f(clean[i])));
-  for (int64_t t = 0; t < T; t++)
-    for (int64_t h = 0; h < H; h++)
-      for (int64_t c = 0; c < K; c++) {
-        size_t i = (size_t)((t * H + h) * K + c);
-        float x = bf16f(dirty[i]), y = bf16f(clean[i]);
-        if (h == 0 && t >= bad_t && c == bad_col) {
-          ck_assert_msg(!isfinite(x), "o[%lld][0][%lld] = %g should not be finite", (long long)t,
-                        (long long)c, x);
-        } else {
-          ck_assert_msg(isfinite(x), "o[%lld][%lld][%lld] = %g poisoned", (long long)t,
-                        (long long)h, (long long)c, x);
-          ck_assert_msg(fabsf(x - y) <= 1e-2f * big, "o[%lld][%lld][%lld] = %g, clean %g",
-                        (long long)t, (long long)h, (long long)c, x, y);
-        }
-      }
-  for (int64_t h = 0; h < H; h++)
-    for (int64_t r = 0; r < K; r++)
-      for (int64_t c = 0; c < K; c++) {
-        float x = s_dirty[(h * K + r) * K + c];
-        ck_assert_msg((h == 0 && c == bad_col) ? !isfinite(x) : isfinite(x) && x == s_clean[(h * K + r) * K + c],
-                      "final state [%lld][%lld][%lld] = %g", (long long)h, (long long)r,
-                      (long long)c, x);
-      }
-  free(clean), free(dirty), free(s_clean), free(s_dirty);
-  teardown(&p);
-}
-END_TEST
-
 START_TEST(huge) {
   const int64_t B = 1025, T = 1024, H = 16, K = 128;
   const int64_t elems = B * T * H * K; /* 2^31 + 2^21: o, q, k and v each */
@@ -380,7 +326,6 @@ int main(void) {
   tcase_add_test(t, streams);
   tcase_add_test(t, memory);
   tcase_add_test(t, bad_cu_seqlens);
-  tcase_add_test(t, nonfinite);
   suite_add_tcase(s, t);
   TCase *big = tcase_create("huge");
   tcase_set_tags(big, "slow");

@@ -216,9 +216,8 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
 }
 
 /* vhi + vlo = exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update,
- * eight elements (16 bytes) at a time. Returns 1 when this thread saw a v that is not finite. */
-__device__ __forceinline__ int decay_v(const Smem &sm, const elem *vt, int L) {
-  int bad = 0;
+ * eight elements (16 bytes) at a time. */
+__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L) {
   constexpr int VV = VT / 8;
 #pragma unroll
   for (int x = threadIdx.x; x < C * VV; x += NT) {
@@ -230,7 +229,6 @@ __device__ __forceinline__ int decay_v(const Smem &sm, const elem *vt, int L) {
 #pragma unroll
     for (int e = 0; e < 4; e++) {
       const float2 f = unpack2(src[e]);
-      bad |= j < L && !(isfinite(f.x) && isfinite(f.y));
       const float a = j < L ? f.x * d : 0.0f, b = j < L ? f.y * d : 0.0f;
       h[e] = pack2(a, b);
       const float2 r = unpack2(h[e]);
@@ -238,34 +236,6 @@ __device__ __forceinline__ int decay_v(const Smem &sm, const elem *vt, int L) {
     }
     *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
     *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
-  }
-  return bad;
-}
-
-/* This warp's output tile of chunk c, computed without tensor cores and stored: the tensor cores
- * multiply the masked zeros of p with every v of the diagonal block, and 0 * inf = NaN would
- * reach rows before a non-finite v. Used only for chunks with such a v (SPEC: NaN and Inf reach
- * exactly the outputs the recurrence says); not inlined, so that it costs the fast path nothing. */
-__device__ __noinline__ void exact_outputs(const Smem sm, const elem *qt, const elem *kt,
-                                           const elem *vt, int L, float scale, float up,
-                                           elem *orow0, int64_t ostep) {
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
-  for (int half = 0; half < 2; half++) {
-    const int i = wm * 16 + lane / 4 + half * 8;
-    if (i >= L) continue;
-    for (int x = 0; x < OC / 4; x++) {
-      const int col = wn * OC + (x / 2) * 8 + (lane % 4) * 2 + (x & 1);
-      float inter = 0.0f;
-      for (int d = 0; d < K; d++) inter = fmaf(to_f(qt[i * QLD + d]), to_f(sm.sb[d * VLD + col]), inter);
-      float o = scale * sm.dd[i + 1] * up * inter;
-      for (int j = 0; j <= i; j++) {
-        float qk = 0.0f;
-        for (int d = 0; d < K; d++) qk = fmaf(to_f(qt[i * QLD + d]), to_f(kt[j * QLD + d]), qk);
-        o = fmaf(scale * sm.dd[i - j] * qk, to_f(vt[j * VLD + col]), o);
-      }
-      from_f(orow0 + i * ostep + col, o);
-    }
   }
 }
 
@@ -498,16 +468,14 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
         mma(acc[2 * np + 1], a, b[2], b[3]);
       }
     }
-    const int nonfinite = decay_v(sm, vt, L);
-    /* vhi/vlo written; every warp is done reading sb */
-    const bool exact = __syncthreads_or(nonfinite) != 0;
-    if (exact) exact_outputs(sm, qt, kt, vt, L, P.scale, up, w.ob + c * C * w.ostep, w.ostep);
+    decay_v(sm, vt, L);
+    __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
     update_state(s, sm, kt, sm.dd[L]);
     state_amax(s, sm);
     /* The output rows, two elements per store. */
     elem *o0 = w.ob + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2, *o1 = o0 + 8 * w.ostep;
 #pragma unroll
-    for (int t = 0; t < OC / 8 && !exact; t++) {
+    for (int t = 0; t < OC / 8; t++) {
       if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
       if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
     }
