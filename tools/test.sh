@@ -31,7 +31,7 @@ cmake --build build-test
 (cd build-test && ctest --output-on-failure -j "$jobs")
 if [ "$cuda" = ON ] && ! nvidia-smi >/dev/null 2>&1; then
   echo "NOTE: the CUDA kernels were compiled, but this machine has no GPU: the CUDA tests" \
-       "(cuda_sweep_*, memspace) were SKIPPED. Run bash tools/device_cuda.sh on a GPU machine."
+       "(cuda_api, cuda_sweep_*, memspace) were SKIPPED. Run bash tools/device_cuda.sh on a GPU machine."
 fi
 
 echo "== A named kernel set (-DLTA_KERNELS): the generic fallbacks come along"
