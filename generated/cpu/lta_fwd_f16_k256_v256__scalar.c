@@ -18,6 +18,11 @@
 #define LTA_V_STORE(p, x) (*(p) = (x))
 #define LTA_V_MUL(a, b) ((a) * (b))
 #define LTA_V_FMA(a, b, c) ((a) * (b) + (c))
+#define LTA_V_LOAD_F32(p) (*(p))
+#define LTA_V_LOAD_F16(p) lta_f16_to_f32(*(p))
+#define LTA_V_LOAD_BF16(p) lta_bf16_to_f32(*(p))
+#define LTA_V_STORE_F32(p, x) (*(p) = (x))
+#define LTA_V_STORE_F16(p, x) (*(p) = lta_f32_to_f16(x))
 /* The same operations on one float, for tails. */
 #define LTA_S_VEC float
 #define LTA_S_ZERO() 0.0f
@@ -30,68 +35,347 @@
 void lta_fwd_f16_k256_v256__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_fwd_f16_k256_v256__scalar_workspace(const lta_problem *p);
 
-/* One (sequence, head) item: its state in ws, its tokens first to last. */
+
+/* One (sequence, head) item, or the segment of it that p->seg names, in chunks of 32 tokens
+ * from the first; the state and the chunk's rows live in ws. */
 static void lta_fwd_f16_k256_v256__scalar_item(const lta_problem *p, int64_t item, float *ws) {
-  const int64_t K = 256, V = 256;
-  const int64_t H = p->num_heads;
-  const int64_t Hkv = p->num_kv_heads;
+  const int64_t K = 256, V = 256, C = 32;
+  const int64_t H = p->num_heads, Hkv = p->num_kv_heads;
   const int64_t n = item / H, h = item % H, hk = h / (H / Hkv);
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
+  const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
 
-  float *S = ws;
-  float *qb = S + lta_ws_floats(K * V), *kb = qb + lta_ws_floats(K);
-  float *vb = kb + lta_ws_floats(K), *ob = vb + lta_ws_floats(V);
-  const int64_t state = (n * H + h) * K * V;
-  if (p->initial_state)
-    memcpy(S, p->initial_state + state, (size_t)(K * V) * sizeof(float));
+  float *S = ws, *D = S + lta_ws_floats(K * V), *Qs = D + lta_ws_floats(C + 1);
+  float *Kt = Qs + lta_ws_floats(C * K), *kb = Kt + lta_ws_floats(K * C);
+  float *Vc = kb + lta_ws_floats(K), *Vd = Vc + lta_ws_floats(C * V);
+  float *A = Vd + lta_ws_floats(C * V), *Ob = A + lta_ws_floats(C * C);
+  if (sg.s_in)
+    memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
   else
     memset(S, 0, (size_t)(K * V) * sizeof(float));
+  memset(Kt, 0, (size_t)(K * C) * sizeof(float)); /* columns past a short chunk stay finite */
+  const float g = p->g_gamma[h];
+  for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
 
-  const float lam = expf(p->g_gamma[h]);
-  const LTA_V_VEC lamv = LTA_V_SET1(lam);
   const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
   uint16_t *o = (uint16_t *)p->o;
-  for (int64_t step = 0; step < row1 - row0; step++) {
-    const int64_t r = row0 + step;
-    lta_load_f16(q + (r * H + h) * K, qb, K, p->scale);
-    lta_load_f16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
-    lta_load_f16(v + (r * Hkv + hk) * V, vb, V, 1.0f);
-    int64_t jb = 0;
-    for (; jb + 4 <= V; jb += 4) {
-      const LTA_V_VEC v0 = LTA_V_LOAD(vb + jb + 0);
-      LTA_V_VEC o0 = LTA_V_ZERO();
-      const LTA_V_VEC v1 = LTA_V_LOAD(vb + jb + 1);
-      LTA_V_VEC o1 = LTA_V_ZERO();
-      const LTA_V_VEC v2 = LTA_V_LOAD(vb + jb + 2);
-      LTA_V_VEC o2 = LTA_V_ZERO();
-      const LTA_V_VEC v3 = LTA_V_LOAD(vb + jb + 3);
-      LTA_V_VEC o3 = LTA_V_ZERO();
-      for (int64_t i = 0; i < K; i++) {
-        const LTA_V_VEC ki = LTA_V_SET1(kb[i]), qi = LTA_V_SET1(qb[i]);
-        float *Si = S + i * V + jb;
-        const LTA_V_VEC s0 = LTA_V_FMA(ki, v0, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 0)));
-        LTA_V_STORE(Si + 0, s0);
-        o0 = LTA_V_FMA(qi, s0, o0);
-        const LTA_V_VEC s1 = LTA_V_FMA(ki, v1, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 1)));
-        LTA_V_STORE(Si + 1, s1);
-        o1 = LTA_V_FMA(qi, s1, o1);
-        const LTA_V_VEC s2 = LTA_V_FMA(ki, v2, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 2)));
-        LTA_V_STORE(Si + 2, s2);
-        o2 = LTA_V_FMA(qi, s2, o2);
-        const LTA_V_VEC s3 = LTA_V_FMA(ki, v3, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 3)));
-        LTA_V_STORE(Si + 3, s3);
-        o3 = LTA_V_FMA(qi, s3, o3);
+  for (int64_t c0 = sg.begin; c0 < sg.end; c0 += C) {
+    const int64_t L = sg.end - c0 < C ? sg.end - c0 : C;
+    for (int64_t t = 0; t < L; t++) {
+      const int64_t r = row0 + c0 + t;
+      const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
+      const uint16_t *vr = v + (r * Hkv + hk) * V;
+      float *qt = Qs + t * K, *vt = Vc + t * V;
+      if (sg.outputs) {
+      for (int64_t i = 0; i < 256; i += 1)
+        LTA_V_STORE(qt + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(p->scale)));
       }
-      LTA_V_STORE(ob + jb + 0, o0);
-      LTA_V_STORE(ob + jb + 1, o1);
-      LTA_V_STORE(ob + jb + 2, o2);
-      LTA_V_STORE(ob + jb + 3, o3);
+      for (int64_t i = 0; i < 256; i += 1)
+        LTA_V_STORE(kb + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
+      for (int64_t i = 0; i < K; i++) Kt[i * C + t] = kb[i];
+      for (int64_t i = 0; i < 256; i += 1)
+        LTA_V_STORE(vt + i, LTA_V_MUL(LTA_V_LOAD_F16(vr + i), LTA_V_SET1(1.0f)));
     }
-    lta_store_f16(o + (r * H + h) * V, ob, V);
+    if (sg.outputs) {
+      /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= L; i0 += 4)
+          for (int64_t jb = 0; jb < i0 + 4; jb += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_2 = LTA_V_ZERO();
+          LTA_V_VEC c1_3 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_2 = LTA_V_ZERO();
+          LTA_V_VEC c2_3 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_2 = LTA_V_ZERO();
+          LTA_V_VEC c3_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Kt + u * C + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Kt + u * C + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 1, c0_1);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 2, c0_2);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 3, c0_3);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 0, c1_0);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 1, c1_1);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 2, c1_2);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 3, c1_3);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 0, c2_0);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 1, c2_1);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 2, c2_2);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 3, c2_3);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 0, c3_0);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 1, c3_1);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 2, c3_2);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 3, c3_3);
+        }
+        for (; i0 < L; i0++)
+          for (int64_t jb = 0; jb < i0 + 1; jb += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Kt + u * C + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Kt + u * C + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+          }
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 1, c0_1);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 2, c0_2);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 3, c0_3);
+        }
+      }
+      for (int64_t i = 0; i < L; i++) {
+        float *Ai = A + i * C;
+        for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
+        for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
+        for (int64_t j = 0; j < K; j++) Qs[i * K + j] *= D[i + 1];
+      }
+      for (int64_t jb = 0; jb + 4 <= V; jb += 4)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= L; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_2 = LTA_V_ZERO();
+          LTA_V_VEC c1_3 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_2 = LTA_V_ZERO();
+          LTA_V_VEC c2_3 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_2 = LTA_V_ZERO();
+          LTA_V_VEC c3_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 4; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Vc + u * V + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(S + u * V + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(S + u * V + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 1, c0_1);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 2, c0_2);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 3, c0_3);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 1, c1_1);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 2, c1_2);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 3, c1_3);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 1, c2_1);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 2, c2_2);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 3, c2_3);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 1, c3_1);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 2, c3_2);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 3, c3_3);
+        }
+        for (; i0 < L; i0++)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 1; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Vc + u * V + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(S + u * V + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(S + u * V + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 1, c0_1);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 2, c0_2);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 3, c0_3);
+        }
+      }
+      for (int64_t t = 0; t < L; t++) {
+        const int64_t r = row0 + c0 + t;
+        uint16_t *ot = o + (r * H + h) * V;
+        const float *obt = Ob + t * V;
+        for (int64_t i = 0; i < 256; i += 1) LTA_V_STORE_F16(ot + i, LTA_V_LOAD(obt + i));
+      }
+    }
+    for (int64_t j = 0; j < L; j++)
+      for (int64_t i = 0; i < V; i++) Vd[j * V + i] = Vc[j * V + i] * D[L - 1 - j];
+    const float dL = D[L];
+    const LTA_V_VEC dLv = LTA_V_SET1(dL);
+    (void)dL, (void)dLv;
+      for (int64_t jb = 0; jb + 4 <= V; jb += 4)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= K; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 1));
+          LTA_V_VEC c0_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 2));
+          LTA_V_VEC c0_3 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 3));
+          LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 1));
+          LTA_V_VEC c1_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 2));
+          LTA_V_VEC c1_3 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 3));
+          LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 1));
+          LTA_V_VEC c2_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 2));
+          LTA_V_VEC c2_3 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 3));
+          LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 1));
+          LTA_V_VEC c3_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 2));
+          LTA_V_VEC c3_3 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 3));
+          for (int64_t u = 0; u < L; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vd + u * V + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vd + u * V + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Vd + u * V + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(Kt[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(Kt[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(Kt[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(Kt[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 1, c0_1);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 2, c0_2);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 3, c0_3);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 1, c1_1);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 2, c1_2);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 3, c1_3);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 1, c2_1);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 2, c2_2);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 3, c2_3);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 1, c3_1);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 2, c3_2);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 3, c3_3);
+        }
+      }
   }
-  if (p->final_state)
-    memcpy(p->final_state + state, S, (size_t)(K * V) * sizeof(float));
+  if (sg.s_out) memcpy(sg.s_out, S, (size_t)(K * V) * sizeof(float));
 }
 
 void lta_fwd_f16_k256_v256__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
@@ -99,9 +383,10 @@ void lta_fwd_f16_k256_v256__scalar(const lta_problem *p, int64_t first, int64_t 
 }
 
 size_t lta_fwd_f16_k256_v256__scalar_workspace(const lta_problem *p) {
-  const int64_t K = 256, V = 256;
+  const int64_t K = 256, V = 256, C = 32;
   (void)p;
-  return sizeof(float) * (lta_ws_floats(K * V) + 2 * lta_ws_floats(K) + 2 * lta_ws_floats(V));
+  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 2 * lta_ws_floats(C * K) +
+                          lta_ws_floats(K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
 }
 
 #undef LTA_V_VEC
@@ -111,6 +396,11 @@ size_t lta_fwd_f16_k256_v256__scalar_workspace(const lta_problem *p) {
 #undef LTA_V_STORE
 #undef LTA_V_MUL
 #undef LTA_V_FMA
+#undef LTA_V_LOAD_F32
+#undef LTA_V_LOAD_F16
+#undef LTA_V_LOAD_BF16
+#undef LTA_V_STORE_F32
+#undef LTA_V_STORE_F16
 #undef LTA_S_VEC
 #undef LTA_S_ZERO
 #undef LTA_S_SET1
