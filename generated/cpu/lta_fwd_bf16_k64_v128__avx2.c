@@ -37,6 +37,17 @@ void lta_fwd_bf16_k64_v128__avx2(const lta_problem *p, int64_t first, int64_t la
 size_t lta_fwd_bf16_k64_v128__avx2_workspace(const lta_problem *p);
 
 
+/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
+ * beyond what the hardware prefetcher follows. */
+static inline void lta_fwd_bf16_k64_v128__avx2_prefetch(const void *row, size_t bytes, int write) {
+  for (size_t b = 0; b < bytes; b += 64) {
+    if (write)
+      __builtin_prefetch((const char *)row + b, 1, 2);
+    else
+      __builtin_prefetch((const char *)row + b, 0, 2);
+  }
+}
+
 /* One (sequence, head) item, or the segment of it that p->seg names, in chunks of 32 tokens
  * from the first; the state and the chunk's rows live in ws. */
 static void lta_fwd_bf16_k64_v128__avx2_item(const lta_problem *p, int64_t item, float *ws) {
@@ -48,14 +59,15 @@ static void lta_fwd_bf16_k64_v128__avx2_item(const lta_problem *p, int64_t item,
   const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
 
   float *S = ws, *D = S + lta_ws_floats(K * V), *Qs = D + lta_ws_floats(C + 1);
-  float *Kt = Qs + lta_ws_floats(C * K), *kb = Kt + lta_ws_floats(K * C);
-  float *Vc = kb + lta_ws_floats(K), *Vd = Vc + lta_ws_floats(C * V);
+  float *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
+  float *Vc = Kc + lta_ws_floats(C * K), *Vd = Vc + lta_ws_floats(C * V);
   float *A = Vd + lta_ws_floats(C * V), *Ob = A + lta_ws_floats(C * C);
   if (sg.s_in)
     memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
   else
     memset(S, 0, (size_t)(K * V) * sizeof(float));
-  memset(Kt, 0, (size_t)(K * C) * sizeof(float)); /* columns past a short chunk stay finite */
+  memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
+  memset(Kt, 0, (size_t)(K * C) * sizeof(float));
   const float g = p->g_gamma[h];
   for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
 
@@ -68,16 +80,60 @@ static void lta_fwd_bf16_k64_v128__avx2_item(const lta_problem *p, int64_t item,
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
+      if (c0 + C + t < sg.end) { /* the next chunk's rows, on their way from memory meanwhile */
+        const int64_t rn = r + C;
+        lta_fwd_bf16_k64_v128__avx2_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx2_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      }
       if (sg.outputs) {
       for (int64_t i = 0; i < 64; i += 8)
         LTA_V_STORE(qt + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
       }
+      float *kt = Kc + t * K;
       for (int64_t i = 0; i < 64; i += 8)
-        LTA_V_STORE(kb + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
-      for (int64_t i = 0; i < K; i++) Kt[i * C + t] = kb[i];
+        LTA_V_STORE(kt + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(vt + i, LTA_V_MUL(LTA_V_LOAD_BF16(vr + i), LTA_V_SET1(1.0f)));
     }
+    /* Kt = Kc transposed (rows of Kc past L are finite leftovers: columns nobody reads). */
+    for (int64_t t0 = 0; t0 < L; t0 += 8)
+      for (int64_t i0 = 0; i0 < K; i0 += 8)
+        {
+          const __m256 tr0 = _mm256_loadu_ps(Kc + t0 * K + i0 + 0 * K);
+          const __m256 tr1 = _mm256_loadu_ps(Kc + t0 * K + i0 + 1 * K);
+          const __m256 tr2 = _mm256_loadu_ps(Kc + t0 * K + i0 + 2 * K);
+          const __m256 tr3 = _mm256_loadu_ps(Kc + t0 * K + i0 + 3 * K);
+          const __m256 tr4 = _mm256_loadu_ps(Kc + t0 * K + i0 + 4 * K);
+          const __m256 tr5 = _mm256_loadu_ps(Kc + t0 * K + i0 + 5 * K);
+          const __m256 tr6 = _mm256_loadu_ps(Kc + t0 * K + i0 + 6 * K);
+          const __m256 tr7 = _mm256_loadu_ps(Kc + t0 * K + i0 + 7 * K);
+          const __m256 tu0 = _mm256_unpacklo_ps(tr0, tr1);
+          const __m256 tu1 = _mm256_unpackhi_ps(tr0, tr1);
+          const __m256 tu2 = _mm256_unpacklo_ps(tr2, tr3);
+          const __m256 tu3 = _mm256_unpackhi_ps(tr2, tr3);
+          const __m256 tu4 = _mm256_unpacklo_ps(tr4, tr5);
+          const __m256 tu5 = _mm256_unpackhi_ps(tr4, tr5);
+          const __m256 tu6 = _mm256_unpacklo_ps(tr6, tr7);
+          const __m256 tu7 = _mm256_unpackhi_ps(tr6, tr7);
+          const __m256 ts0 = _mm256_shuffle_ps(tu0, tu2, 0x44);
+          const __m256 ts1 = _mm256_shuffle_ps(tu0, tu2, 0xEE);
+          const __m256 ts2 = _mm256_shuffle_ps(tu1, tu3, 0x44);
+          const __m256 ts3 = _mm256_shuffle_ps(tu1, tu3, 0xEE);
+          const __m256 ts4 = _mm256_shuffle_ps(tu4, tu6, 0x44);
+          const __m256 ts5 = _mm256_shuffle_ps(tu4, tu6, 0xEE);
+          const __m256 ts6 = _mm256_shuffle_ps(tu5, tu7, 0x44);
+          const __m256 ts7 = _mm256_shuffle_ps(tu5, tu7, 0xEE);
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 0 * C, _mm256_permute2f128_ps(ts0, ts4, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 4 * C, _mm256_permute2f128_ps(ts0, ts4, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 1 * C, _mm256_permute2f128_ps(ts1, ts5, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 5 * C, _mm256_permute2f128_ps(ts1, ts5, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 2 * C, _mm256_permute2f128_ps(ts2, ts6, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 6 * C, _mm256_permute2f128_ps(ts2, ts6, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 3 * C, _mm256_permute2f128_ps(ts3, ts7, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 7 * C, _mm256_permute2f128_ps(ts3, ts7, 0x31));
+        }
     if (sg.outputs) {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -397,8 +453,8 @@ void lta_fwd_bf16_k64_v128__avx2(const lta_problem *p, int64_t first, int64_t la
 size_t lta_fwd_bf16_k64_v128__avx2_workspace(const lta_problem *p) {
   const int64_t K = 64, V = 128, C = 32;
   (void)p;
-  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 2 * lta_ws_floats(C * K) +
-                          lta_ws_floats(K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
+  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 3 * lta_ws_floats(C * K) +
+                          3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
 }
 
 #undef LTA_V_VEC

@@ -37,6 +37,17 @@ void lta_fwd_f16_k256_v256__avx512(const lta_problem *p, int64_t first, int64_t 
 size_t lta_fwd_f16_k256_v256__avx512_workspace(const lta_problem *p);
 
 
+/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
+ * beyond what the hardware prefetcher follows. */
+static inline void lta_fwd_f16_k256_v256__avx512_prefetch(const void *row, size_t bytes, int write) {
+  for (size_t b = 0; b < bytes; b += 64) {
+    if (write)
+      __builtin_prefetch((const char *)row + b, 1, 2);
+    else
+      __builtin_prefetch((const char *)row + b, 0, 2);
+  }
+}
+
 /* One (sequence, head) item, or the segment of it that p->seg names, in chunks of 32 tokens
  * from the first; the state and the chunk's rows live in ws. */
 static void lta_fwd_f16_k256_v256__avx512_item(const lta_problem *p, int64_t item, float *ws) {
@@ -48,14 +59,15 @@ static void lta_fwd_f16_k256_v256__avx512_item(const lta_problem *p, int64_t ite
   const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
 
   float *S = ws, *D = S + lta_ws_floats(K * V), *Qs = D + lta_ws_floats(C + 1);
-  float *Kt = Qs + lta_ws_floats(C * K), *kb = Kt + lta_ws_floats(K * C);
-  float *Vc = kb + lta_ws_floats(K), *Vd = Vc + lta_ws_floats(C * V);
+  float *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
+  float *Vc = Kc + lta_ws_floats(C * K), *Vd = Vc + lta_ws_floats(C * V);
   float *A = Vd + lta_ws_floats(C * V), *Ob = A + lta_ws_floats(C * C);
   if (sg.s_in)
     memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
   else
     memset(S, 0, (size_t)(K * V) * sizeof(float));
-  memset(Kt, 0, (size_t)(K * C) * sizeof(float)); /* columns past a short chunk stay finite */
+  memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
+  memset(Kt, 0, (size_t)(K * C) * sizeof(float));
   const float g = p->g_gamma[h];
   for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
 
@@ -68,16 +80,26 @@ static void lta_fwd_f16_k256_v256__avx512_item(const lta_problem *p, int64_t ite
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
+      if (c0 + C + t < sg.end) { /* the next chunk's rows, on their way from memory meanwhile */
+        const int64_t rn = r + C;
+        lta_fwd_f16_k256_v256__avx512_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_f16_k256_v256__avx512_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_f16_k256_v256__avx512_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_f16_k256_v256__avx512_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      }
       if (sg.outputs) {
       for (int64_t i = 0; i < 256; i += 16)
         LTA_V_STORE(qt + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(p->scale)));
       }
+      float *kt = Kc + t * K;
       for (int64_t i = 0; i < 256; i += 16)
-        LTA_V_STORE(kb + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
-      for (int64_t i = 0; i < K; i++) Kt[i * C + t] = kb[i];
+        LTA_V_STORE(kt + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 256; i += 16)
         LTA_V_STORE(vt + i, LTA_V_MUL(LTA_V_LOAD_F16(vr + i), LTA_V_SET1(1.0f)));
     }
+    /* Kt = Kc transposed (rows of Kc past L are finite leftovers: columns nobody reads). */
+    for (int64_t t = 0; t < L; t++)
+      for (int64_t i = 0; i < K; i++) Kt[i * C + t] = Kc[t * K + i];
     if (sg.outputs) {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -345,8 +367,8 @@ void lta_fwd_f16_k256_v256__avx512(const lta_problem *p, int64_t first, int64_t 
 size_t lta_fwd_f16_k256_v256__avx512_workspace(const lta_problem *p) {
   const int64_t K = 256, V = 256, C = 32;
   (void)p;
-  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 2 * lta_ws_floats(C * K) +
-                          lta_ws_floats(K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
+  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 3 * lta_ws_floats(C * K) +
+                          3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
 }
 
 #undef LTA_V_VEC
