@@ -295,8 +295,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, lta_ca
   p->cu_seqlens = a->cu_seqlens;
   p->g_gamma = a->g_gamma ? a->g_gamma : call->owned_g_gamma;
   p->scale = a->has_scale ? a->scale : (float)(1.0 / sqrt((double)K));
-  int64_t items = N * H;
-  call->threads = items < threads ? (int)items : threads;
+  call->threads = threads; /* more threads than items split the sequences (lta_threads.c) */
   return LTA_OK;
 }
 

@@ -8,6 +8,8 @@
  * Every generated kernel file defines
  *   void   NAME(const lta_problem *p, int64_t first, int64_t last, void *ws);   items [first, last)
  *   size_t NAME_workspace(const lta_problem *p);                                 bytes per thread
+ * A call covers at most lta_group_size(p) items; a kernel may run them in any order or in
+ * lockstep, but computes each one the same way whatever the other items of the call.
  * The workspace is 64-byte aligned, owned by the calling thread, and its content is undefined
  * on entry.
  *
@@ -47,6 +49,7 @@ typedef struct lta_problem {
   const float *g_gamma;       /* [H]: log decay per query head, finite and <= 0 */
   float scale;                /* multiplies q */
   const lta_segment *seg;     /* NULL: whole sequences (see above) */
+  int64_t group;              /* the most items one call is given (0 counts as 1); with seg: 1 */
 } lta_problem;
 
 typedef void (*lta_cpu_run_fn)(const lta_problem *p, int64_t first, int64_t last, void *ws);
@@ -71,6 +74,9 @@ static inline lta_segment lta_item_segment(const lta_problem *p, int64_t state, 
                    p->final_state ? p->final_state + state : NULL, 1};
   return s;
 }
+
+/* The most items one kernel call covers: what a workspace must hold states for. */
+static inline int64_t lta_group_size(const lta_problem *p) { return p->group > 1 ? p->group : 1; }
 
 /* Floats rounded up to a 64-byte multiple: workspace regions stay aligned. */
 static inline size_t lta_ws_floats(int64_t n) { return (size_t)((n + 15) & ~(int64_t)15); }

@@ -9,9 +9,13 @@
  * The cases cover B in {1,2,3} and varlen (uneven, with zero-length sequences); T in
  * {1,2,7,63,64,65,200,1000}; MHA, GQA (8 on 2) and MQA (4 on 1); with and without an initial
  * state; final state absent, separate or in place; fast, slow and no decay from the seed's
- * formula and RetNet's explicit g_gamma; default and explicit scale; 1 to 3 threads.
- *   quick (default): 8 cases a group, every value of every axis at least once;
- *   slow (tag "slow"): 64 cases a group: every (T, batch kind) pair, and every combination
+ * formula and RetNet's explicit g_gamma; default and explicit scale; 1, 2, 3 and 16 threads.
+ * T covers lengths shorter and longer than a chunk (16 or 32 tokens) and chunk boundaries.
+ * Two more cases a group split sequences across time (more threads than items: the segment
+ * scan of lta_threads.c), one of them varlen with a zero-length sequence; the test asserts
+ * that the split ran.
+ *   quick (default): 8 + 2 cases a group, every value of every axis at least once;
+ *   slow (tag "slow"): 64 + 2 cases a group: every (T, batch kind) pair, and every combination
  *                      of heads, initial state and decay, twice over with other rotations.
  */
 #include <math.h>
@@ -60,6 +64,7 @@ static void build_groups(void) {
 /* ---- cases ---- */
 
 static const int64_t Ts[] = {1, 2, 7, 63, 64, 65, 200, 1000};
+static const int thread_counts[] = {1, 2, 3, 16};
 #define NT 8
 #define NKIND 4   /* B = 1, 2, 3, varlen */
 #define NHEADS 3  /* MHA, GQA, MQA */
@@ -76,25 +81,33 @@ static const int64_t generic_dims[][2] = {{48, 48}, {80, 80}, {16, 40}, {1, 1},
                                           {130, 7}, {64, 64}, {128, 128}, {64, 128}};
 #define NGENERIC_DIMS 8
 
+/* Cases that split across time: 2 items on 8 threads (4 segments of ~250 tokens, the state in
+ * place), and varlen (lengths 200, 0, 100, 1) with 2 heads on 16 threads. */
+static int add_split_cases(int g, sweep_case *out, int n) {
+  out[n++] = (sweep_case){1000, 0, 0, 1, g % NDECAY, 2, g % 2, 8, (g + 1) % NGENERIC_DIMS};
+  out[n++] = (sweep_case){200, 3, 0, g % 2, (g + 1) % NDECAY, 1, 0, 16, (g + 2) % NGENERIC_DIMS};
+  return n;
+}
+
 static int make_cases(int slow, int g, sweep_case *out) {
   int n = 0;
   if (!slow) {
     for (int i = 0; i < NT; i++) {
       int r = i + g; /* rotate by group, so that groups see different pairings */
       out[n++] = (sweep_case){Ts[i], r % NKIND, r % NHEADS, r % 2, (r / 2) % NDECAY, r % 3,
-                              (r / 3) % 2, 1 + r % 3, r % NGENERIC_DIMS};
+                              (r / 3) % 2, thread_counts[(r / 2) % 4], r % NGENERIC_DIMS};
     }
-    return n;
+    return add_split_cases(g, out, n);
   }
   for (int pass = 0; pass < 2; pass++)
     for (int t = 0; t < NT; t++)
       for (int kind = 0; kind < NKIND; kind++) {
         int i = t * NKIND + kind, c = (i + 7 * pass + g) % (NHEADS * 2 * NDECAY);
         out[n++] = (sweep_case){Ts[t], kind, c % NHEADS, (c / NHEADS) % 2, c / (NHEADS * 2),
-                                (i + pass) % 3, (i / 3 + pass) % 2, 1 + (i + pass) % 3,
-                                (i + 3 * pass + g) % NGENERIC_DIMS};
+                                (i + pass) % 3, (i / 3 + pass) % 2,
+                                thread_counts[(i + pass) % 4], (i + 3 * pass + g) % NGENERIC_DIMS};
       }
-  return n;
+  return add_split_cases(g, out, n);
 }
 
 /* ---- one case ---- */
@@ -289,6 +302,7 @@ static void sweep_group(int gi, int slow) {
   const group *grp = &groups[gi];
   sweep_case cases[128];
   int n = make_cases(slow, gi, cases);
+  long long splits = lta_time_split_count();
   for (int ci = 0; ci < n; ci++) {
     problem_buffers b;
     setup(&b, grp, &cases[ci], 0x1234567ull * (uint64_t)(gi + 1) + (uint64_t)ci * 7919u + slow);
@@ -311,6 +325,7 @@ static void sweep_group(int gi, int slow) {
     }
     teardown(&b);
   }
+  ck_assert_msg(lta_time_split_count() > splits, "no case of the group split across time");
   char key[LTA_KEY_NAME_MAX];
   lta_key k = grp->key;
   k.target = LTA_TARGET_SCALAR;

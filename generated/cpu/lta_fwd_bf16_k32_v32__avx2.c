@@ -48,46 +48,58 @@ static inline void lta_fwd_bf16_k32_v32__avx2_prefetch(const void *row, size_t b
   }
 }
 
-/* One (sequence, head) item, or the segment of it that p->seg names, in chunks of 16 tokens
- * from the first; the state and the chunk's rows live in ws. */
-static void lta_fwd_bf16_k32_v32__avx2_item(const lta_problem *p, int64_t item, float *ws) {
+/* Items [item0, item1) of one sequence (consecutive heads), or the segment of one item that
+ * p->seg names, in chunks of 16 tokens from the first. The heads
+ * go through each chunk in lockstep: their rows of a token are neighbours in memory, so one page
+ * and one prefetch stream serve them all. Each head's state and decays live in ws after the
+ * chunk's buffers, which the heads take in turn. */
+static void lta_fwd_bf16_k32_v32__avx2_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
   const int64_t K = 32, V = 32, C = 16;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads;
-  const int64_t n = item / H, h = item % H, hk = h / (H / Hkv);
+  const int64_t n = item0 / H, h0 = item0 % H, G = item1 - item0;
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
-  const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
+  const lta_segment span = lta_item_segment(p, (n * H + h0) * K * V, row1 - row0);
 
-  float *S = ws, *D = S + lta_ws_floats(K * V), *Qs = D + lta_ws_floats(C + 1);
-  float *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
+  float *Qs = ws, *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
   float *Vc = Kc + lta_ws_floats(C * K), *Vd = Vc + lta_ws_floats(C * V);
   float *A = Vd + lta_ws_floats(C * V), *Ob = A + lta_ws_floats(C * C);
-  if (sg.s_in)
-    memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
-  else
-    memset(S, 0, (size_t)(K * V) * sizeof(float));
+  float *states = Ob + lta_ws_floats(C * V), *decays = states + G * lta_ws_floats(K * V);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Kt, 0, (size_t)(K * C) * sizeof(float));
-  const float g = p->g_gamma[h];
-  for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
+  for (int64_t e = 0; e < G; e++) {
+    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    float *S = states + e * lta_ws_floats(K * V), *D = decays + e * lta_ws_floats(C + 1);
+    if (sg.s_in)
+      memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
+    else
+      memset(S, 0, (size_t)(K * V) * sizeof(float));
+    const float g = p->g_gamma[h0 + e];
+    for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
+  }
 
   const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
   uint16_t *o = (uint16_t *)p->o;
-  for (int64_t c0 = sg.begin; c0 < sg.end; c0 += C) {
-    const int64_t L = sg.end - c0 < C ? sg.end - c0 : C;
+  const int outputs = span.outputs;
+  for (int64_t c0 = span.begin; c0 < span.end; c0 += C)
+  for (int64_t e = 0; e < G; e++) {
+    const int64_t L = span.end - c0 < C ? span.end - c0 : C;
+    const int64_t h = h0 + e, hk = h / (H / Hkv);
+    float *S = states + e * lta_ws_floats(K * V);
+    const float *D = decays + e * lta_ws_floats(C + 1);
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row0 + c0 + t;
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
-      if (c0 + C + t < sg.end) { /* the next chunk's rows, on their way from memory meanwhile */
+      if (c0 + C + t < span.end) { /* the next chunk's rows, on their way from memory meanwhile */
         const int64_t rn = r + C;
         lta_fwd_bf16_k32_v32__avx2_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
         lta_fwd_bf16_k32_v32__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
         lta_fwd_bf16_k32_v32__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
         lta_fwd_bf16_k32_v32__avx2_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
       }
-      if (sg.outputs) {
+      if (outputs) {
       for (int64_t i = 0; i < 32; i += 8)
         LTA_V_STORE(qt + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
       }
@@ -134,7 +146,7 @@ static void lta_fwd_bf16_k32_v32__avx2_item(const lta_problem *p, int64_t item, 
           _mm256_storeu_ps(Kt + i0 * C + t0 + 3 * C, _mm256_permute2f128_ps(ts3, ts7, 0x20));
           _mm256_storeu_ps(Kt + i0 * C + t0 + 7 * C, _mm256_permute2f128_ps(ts3, ts7, 0x31));
         }
-    if (sg.outputs) {
+    if (outputs) {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
         int64_t i0 = 0;
@@ -443,18 +455,26 @@ static void lta_fwd_bf16_k32_v32__avx2_item(const lta_problem *p, int64_t item, 
       }
       }
   }
-  if (sg.s_out) memcpy(sg.s_out, S, (size_t)(K * V) * sizeof(float));
+  for (int64_t e = 0; e < G; e++) {
+    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    if (sg.s_out) memcpy(sg.s_out, states + e * lta_ws_floats(K * V), (size_t)(K * V) * sizeof(float));
+  }
 }
 
+/* Items [first, last), at most lta_group_size(p) of them, in runs of one sequence each. */
 void lta_fwd_bf16_k32_v32__avx2(const lta_problem *p, int64_t first, int64_t last, void *ws) {
-  for (int64_t item = first; item < last; item++) lta_fwd_bf16_k32_v32__avx2_item(p, item, (float *)ws);
+  const int64_t H = p->num_heads;
+  while (first < last) {
+    const int64_t end = (first / H + 1) * H < last ? (first / H + 1) * H : last;
+    lta_fwd_bf16_k32_v32__avx2_group(p, first, end, (float *)ws);
+    first = end;
+  }
 }
 
 size_t lta_fwd_bf16_k32_v32__avx2_workspace(const lta_problem *p) {
-  const int64_t K = 32, V = 32, C = 16;
-  (void)p;
-  return sizeof(float) * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + 3 * lta_ws_floats(C * K) +
-                          3 * lta_ws_floats(C * V) + lta_ws_floats(C * C));
+  const int64_t K = 32, V = 32, C = 16, G = lta_group_size(p);
+  return sizeof(float) * (3 * lta_ws_floats(C * K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C) +
+                          (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 
 #undef LTA_V_VEC
