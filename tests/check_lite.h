@@ -35,7 +35,7 @@ typedef struct SRunner {
 } SRunner;
 enum { CK_NORMAL, CK_NOFORK };
 
-static jmp_buf ckl_on_failure;
+extern jmp_buf ckl_on_failure; /* one for the program: defined in harness.c */
 
 #define START_TEST(name) static void name(int _i) { (void)_i;
 #define END_TEST }
