@@ -87,8 +87,10 @@ static void lta_fwd_f16_k64_v64__neon_group(const lta_problem *p, int64_t item0,
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
+    uint16_t *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row0 + c0 + t;
+      orow[t] = o + (r * H + h) * V;
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
@@ -307,8 +309,7 @@ static void lta_fwd_f16_k64_v64__neon_group(const lta_problem *p, int64_t item0,
         }
       }
       for (int64_t t = 0; t < L; t++) {
-        const int64_t r = row0 + c0 + t;
-        uint16_t *ot = o + (r * H + h) * V;
+        uint16_t *ot = orow[t];
         const float *obt = Ob + t * V;
         for (int64_t i = 0; i < 64; i += 4) LTA_V_STORE_F16(ot + i, LTA_V_LOAD(obt + i));
       }

@@ -86,8 +86,10 @@ static void lta_fwd_f32_k32_v32__scalar_group(const lta_problem *p, int64_t item
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
+    float *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row0 + c0 + t;
+      orow[t] = o + (r * H + h) * V;
       const float *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const float *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
@@ -280,22 +282,22 @@ static void lta_fwd_f32_k32_v32__scalar_group(const lta_problem *p, int64_t item
             c3_2 = LTA_V_FMA(a3, b2, c3_2);
             c3_3 = LTA_V_FMA(a3, b3, c3_3);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 1, c0_1);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 2, c0_2);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 3, c0_3);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 1, c1_1);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 2, c1_2);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 3, c1_3);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 1, c2_1);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 2, c2_2);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 3, c2_3);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 1, c3_1);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 2, c3_2);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 3, c3_3);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 1, c0_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 2, c0_2);
+          LTA_V_STORE(orow[i0 + 0] + jb + 3, c0_3);
+          LTA_V_STORE(orow[i0 + 1] + jb + 0, c1_0);
+          LTA_V_STORE(orow[i0 + 1] + jb + 1, c1_1);
+          LTA_V_STORE(orow[i0 + 1] + jb + 2, c1_2);
+          LTA_V_STORE(orow[i0 + 1] + jb + 3, c1_3);
+          LTA_V_STORE(orow[i0 + 2] + jb + 0, c2_0);
+          LTA_V_STORE(orow[i0 + 2] + jb + 1, c2_1);
+          LTA_V_STORE(orow[i0 + 2] + jb + 2, c2_2);
+          LTA_V_STORE(orow[i0 + 2] + jb + 3, c2_3);
+          LTA_V_STORE(orow[i0 + 3] + jb + 0, c3_0);
+          LTA_V_STORE(orow[i0 + 3] + jb + 1, c3_1);
+          LTA_V_STORE(orow[i0 + 3] + jb + 2, c3_2);
+          LTA_V_STORE(orow[i0 + 3] + jb + 3, c3_3);
         }
         for (; i0 < L; i0++)
         {
@@ -325,17 +327,11 @@ static void lta_fwd_f32_k32_v32__scalar_group(const lta_problem *p, int64_t item
             c0_2 = LTA_V_FMA(a0, b2, c0_2);
             c0_3 = LTA_V_FMA(a0, b3, c0_3);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 1, c0_1);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 2, c0_2);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 3, c0_3);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 1, c0_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 2, c0_2);
+          LTA_V_STORE(orow[i0 + 0] + jb + 3, c0_3);
         }
-      }
-      for (int64_t t = 0; t < L; t++) {
-        const int64_t r = row0 + c0 + t;
-        float *ot = o + (r * H + h) * V;
-        const float *obt = Ob + t * V;
-        for (int64_t i = 0; i < 32; i += 1) LTA_V_STORE_F32(ot + i, LTA_V_LOAD(obt + i));
       }
     }
     for (int64_t j = 0; j < L; j++)

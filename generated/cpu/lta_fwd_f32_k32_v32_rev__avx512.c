@@ -87,8 +87,10 @@ static void lta_fwd_f32_k32_v32_rev__avx512_group(const lta_problem *p, int64_t 
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
+    float *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row1 - 1 - (c0 + t);
+      orow[t] = o + (r * H + h) * V;
       const float *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const float *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
@@ -250,22 +252,22 @@ static void lta_fwd_f32_k32_v32_rev__avx512_group(const lta_problem *p, int64_t 
             c7_0 = LTA_V_FMA(a7, b0, c7_0);
             c7_1 = LTA_V_FMA(a7, b1, c7_1);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_1);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 16, c1_1);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 16, c2_1);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 16, c3_1);
-          LTA_V_STORE(Ob + (i0 + 4) * V + jb + 0, c4_0);
-          LTA_V_STORE(Ob + (i0 + 4) * V + jb + 16, c4_1);
-          LTA_V_STORE(Ob + (i0 + 5) * V + jb + 0, c5_0);
-          LTA_V_STORE(Ob + (i0 + 5) * V + jb + 16, c5_1);
-          LTA_V_STORE(Ob + (i0 + 6) * V + jb + 0, c6_0);
-          LTA_V_STORE(Ob + (i0 + 6) * V + jb + 16, c6_1);
-          LTA_V_STORE(Ob + (i0 + 7) * V + jb + 0, c7_0);
-          LTA_V_STORE(Ob + (i0 + 7) * V + jb + 16, c7_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 16, c0_1);
+          LTA_V_STORE(orow[i0 + 1] + jb + 0, c1_0);
+          LTA_V_STORE(orow[i0 + 1] + jb + 16, c1_1);
+          LTA_V_STORE(orow[i0 + 2] + jb + 0, c2_0);
+          LTA_V_STORE(orow[i0 + 2] + jb + 16, c2_1);
+          LTA_V_STORE(orow[i0 + 3] + jb + 0, c3_0);
+          LTA_V_STORE(orow[i0 + 3] + jb + 16, c3_1);
+          LTA_V_STORE(orow[i0 + 4] + jb + 0, c4_0);
+          LTA_V_STORE(orow[i0 + 4] + jb + 16, c4_1);
+          LTA_V_STORE(orow[i0 + 5] + jb + 0, c5_0);
+          LTA_V_STORE(orow[i0 + 5] + jb + 16, c5_1);
+          LTA_V_STORE(orow[i0 + 6] + jb + 0, c6_0);
+          LTA_V_STORE(orow[i0 + 6] + jb + 16, c6_1);
+          LTA_V_STORE(orow[i0 + 7] + jb + 0, c7_0);
+          LTA_V_STORE(orow[i0 + 7] + jb + 16, c7_1);
         }
         for (; i0 < L; i0++)
         {
@@ -285,15 +287,9 @@ static void lta_fwd_f32_k32_v32_rev__avx512_group(const lta_problem *p, int64_t 
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 16, c0_1);
         }
-      }
-      for (int64_t t = 0; t < L; t++) {
-        const int64_t r = row1 - 1 - (c0 + t);
-        float *ot = o + (r * H + h) * V;
-        const float *obt = Ob + t * V;
-        for (int64_t i = 0; i < 32; i += 16) LTA_V_STORE_F32(ot + i, LTA_V_LOAD(obt + i));
       }
     }
     for (int64_t j = 0; j < L; j++)

@@ -87,8 +87,10 @@ static void lta_fwd_f32_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
+    float *orow[32]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row1 - 1 - (c0 + t);
+      orow[t] = o + (r * H + h) * V;
       const float *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const float *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
@@ -267,18 +269,18 @@ static void lta_fwd_f32_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
             c3_1 = LTA_V_FMA(a3, b1, c3_1);
             c3_2 = LTA_V_FMA(a3, b2, c3_2);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_2);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 8, c1_1);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 16, c1_2);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 8, c2_1);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 16, c2_2);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 8, c3_1);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 16, c3_2);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 8, c0_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 16, c0_2);
+          LTA_V_STORE(orow[i0 + 1] + jb + 0, c1_0);
+          LTA_V_STORE(orow[i0 + 1] + jb + 8, c1_1);
+          LTA_V_STORE(orow[i0 + 1] + jb + 16, c1_2);
+          LTA_V_STORE(orow[i0 + 2] + jb + 0, c2_0);
+          LTA_V_STORE(orow[i0 + 2] + jb + 8, c2_1);
+          LTA_V_STORE(orow[i0 + 2] + jb + 16, c2_2);
+          LTA_V_STORE(orow[i0 + 3] + jb + 0, c3_0);
+          LTA_V_STORE(orow[i0 + 3] + jb + 8, c3_1);
+          LTA_V_STORE(orow[i0 + 3] + jb + 16, c3_2);
         }
         for (; i0 < L; i0++)
         {
@@ -303,9 +305,9 @@ static void lta_fwd_f32_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
             c0_2 = LTA_V_FMA(a0, b2, c0_2);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_2);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 8, c0_1);
+          LTA_V_STORE(orow[i0 + 0] + jb + 16, c0_2);
         }
       }
       {
@@ -340,10 +342,10 @@ static void lta_fwd_f32_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
             const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
-          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
-          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
-          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 1] + jb + 0, c1_0);
+          LTA_V_STORE(orow[i0 + 2] + jb + 0, c2_0);
+          LTA_V_STORE(orow[i0 + 3] + jb + 0, c3_0);
         }
         for (; i0 < L; i0++)
         {
@@ -358,15 +360,9 @@ static void lta_fwd_f32_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
           }
-          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(orow[i0 + 0] + jb + 0, c0_0);
         }
       }
-      }
-      for (int64_t t = 0; t < L; t++) {
-        const int64_t r = row1 - 1 - (c0 + t);
-        float *ot = o + (r * H + h) * V;
-        const float *obt = Ob + t * V;
-        for (int64_t i = 0; i < 128; i += 8) LTA_V_STORE_F32(ot + i, LTA_V_LOAD(obt + i));
       }
     }
     for (int64_t j = 0; j < L; j++)
