@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it: installs what is missing, then
 #   1. a Release build with every test, the exhaustive sweep included (ctest prints the counts);
-#   2. a build of a named kernel subset (keys, API and quick sweep);
+#   2. a build of a named kernel subset (keys, API and quick sweep), and one of head dims that
+#      are no multiple of any vector width (tests/tails.lua: quick sweep of the tail paths);
 #   3. on x86-64, the quick sweep cross-compiled for AArch64 and run under qemu-user: every
 #      NEON (and scalar) kernel against the double-precision reference;
 #   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -26,6 +27,12 @@ cmake -S . -B build-subset -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH
       -DLTA_KERNELS='lta_fwd_bf16_k128_v128_*;lta_fwd_f16_k64_v64__*' >/dev/null
 cmake --build build-subset
 (cd build-subset && ctest --output-on-failure -j "$jobs" -R 'keys|sweep_quick|api')
+
+echo "== Head dims off every vector width (tests/tails.lua): the chunked kernels' tail paths"
+cmake -S . -B build-tails -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF \
+      -DLTA_KERNEL_SPEC="$PWD/tests/tails.lua" >/dev/null
+cmake --build build-tails
+(cd build-tails && ctest --output-on-failure -j "$jobs" -R 'sweep_quick')
 
 # ---- NEON: the quick sweep cross-compiled for AArch64 and run under qemu-user ----------------
 # Check has no AArch64 build in Debian: the same test source is built against tests/check_lite.h.
