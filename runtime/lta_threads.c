@@ -8,7 +8,8 @@
  *
  * Across time, when there are fewer items than threads and the sequences are long enough (the
  * sequence-parallel scan of SPEC section 3): each item's sequence is cut into segments at
- * multiples of LTA_SEGMENT_ALIGN tokens, of at least LTA_SEGMENT_MIN tokens each, and
+ * multiples of LTA_SEGMENT_ALIGN tokens, of at least LTA_SEGMENT_MIN tokens each (at most
+ * LTA_SEGMENTS_MAX per item), and
  *   1. every segment but the last computes its local state from zero (no outputs);
  *   2. per item, the entering states follow by the associative combine
  *      E[s+1] = exp(g L_s) E[s] + B_s, from E[0] = the initial state (or zeros);
@@ -31,6 +32,7 @@
 #define LTA_GROUP_MAX 16      /* items per run: heads that go through a chunk together */
 #define LTA_SEGMENT_MIN 64    /* tokens: shorter segments are not worth a split */
 #define LTA_SEGMENT_ALIGN 64  /* segment starts are multiples of this (of any chunk size) */
+#define LTA_SEGMENTS_MAX 64   /* per item: bounds the states kept (K * V floats each) */
 
 static atomic_llong time_split_calls;
 
@@ -109,6 +111,7 @@ static int64_t seq_len(const lta_problem *p, int64_t n) {
 /* Segments per item: as many as threads allow, each at least LTA_SEGMENT_MIN tokens. */
 static int64_t segments_of(const lta_problem *p, int64_t item, int threads) {
   int64_t items = p->num_seqs * p->num_heads, per = threads / items;
+  if (per > LTA_SEGMENTS_MAX) per = LTA_SEGMENTS_MAX;
   int64_t most = seq_len(p, item / p->num_heads) / LTA_SEGMENT_MIN;
   int64_t nseg = per < most ? per : most;
   return nseg > 1 ? nseg : 1;
