@@ -3,10 +3,14 @@
  *
  *   lta-bench            the example and the table (1 thread and all threads)
  *   lta-bench --quick    the example and a shorter table
+ *   lta-bench --table    the table only (the CPU forward: fp32 shapes, then the others)
+ *   lta-bench --min      the fastest run of each instead of the median (a machine shared with
+ *                        other jobs: what the kernel does when it gets the cores)
  *
  * Effective GFLOP/s count the minimal 4*K*V flops per token and head (SPEC section 6).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,12 @@
 #include <unistd.h>
 
 #include "lightattn.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
 
 /* The generated kernel list of this build: what the runtime can choose from. */
 static const char *const built_kernels[] = {
@@ -117,12 +127,122 @@ static void seed_example(lta_dtype dt) {
   free(q), free(k), free(v), free(o), free(o_ref), free(s), free(s_ref);
 }
 
+/* ---- the FMA peak of this machine, measured in the same run ----
+ * Each thread runs 12 independent chains of vector FMAs held in registers (more than the FMA
+ * latency times the FMA ports of any current core), on the widest ISA the kernels use here
+ * (AVX2+FMA on x86-64 without AVX-512; NEON on AArch64). Flops = 2 per lane per FMA. */
+#define PEAK_CHAINS 12
+#define PEAK_BLOCK 100000 /* FMA rounds between clock reads */
+
+/* The twelve chains as named variables: an array would live in memory at -O2. */
+#define PEAK_ROUND(FMA)                                                                         \
+  c0 = FMA(c0), c1 = FMA(c1), c2 = FMA(c2), c3 = FMA(c3), c4 = FMA(c4), c5 = FMA(c5);           \
+  c6 = FMA(c6), c7 = FMA(c7), c8 = FMA(c8), c9 = FMA(c9), c10 = FMA(c10), c11 = FMA(c11)
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static double peak_avx2(double seconds) {
+  const __m256 m = _mm256_set1_ps(0.9999f), a = _mm256_set1_ps(1e-4f);
+#define PEAK_INIT_AVX2(i) _mm256_set1_ps(0.01f * (i)) /* distinct: no chain is a copy */
+  __m256 c0 = PEAK_INIT_AVX2(0), c1 = PEAK_INIT_AVX2(1), c2 = PEAK_INIT_AVX2(2),
+         c3 = PEAK_INIT_AVX2(3), c4 = PEAK_INIT_AVX2(4), c5 = PEAK_INIT_AVX2(5),
+         c6 = PEAK_INIT_AVX2(6), c7 = PEAK_INIT_AVX2(7), c8 = PEAK_INIT_AVX2(8),
+         c9 = PEAK_INIT_AVX2(9), c10 = PEAK_INIT_AVX2(10), c11 = PEAK_INIT_AVX2(11);
+#define PEAK_FMA_AVX2(c) _mm256_fmadd_ps(c, m, a)
+  double t0 = now(), t;
+  long rounds = 0;
+  do {
+    for (int r = 0; r < PEAK_BLOCK; r++) {
+      PEAK_ROUND(PEAK_FMA_AVX2);
+    }
+    rounds += PEAK_BLOCK;
+    t = now() - t0;
+  } while (t < seconds);
+  __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)),
+                             _mm256_add_ps(_mm256_add_ps(c4, c5), _mm256_add_ps(c6, c7)));
+  sum = _mm256_add_ps(sum, _mm256_add_ps(_mm256_add_ps(c8, c9), _mm256_add_ps(c10, c11)));
+  volatile float sink = _mm256_cvtss_f32(sum); /* the chains are used */
+  (void)sink;
+  return (double)rounds * PEAK_CHAINS * 16 / t;
+}
+#elif defined(__aarch64__)
+static double peak_neon(double seconds) {
+  const float32x4_t m = vdupq_n_f32(0.9999f), a = vdupq_n_f32(1e-4f);
+#define PEAK_INIT_NEON(i) vdupq_n_f32(0.01f * (i))
+  float32x4_t c0 = PEAK_INIT_NEON(0), c1 = PEAK_INIT_NEON(1), c2 = PEAK_INIT_NEON(2),
+              c3 = PEAK_INIT_NEON(3), c4 = PEAK_INIT_NEON(4), c5 = PEAK_INIT_NEON(5),
+              c6 = PEAK_INIT_NEON(6), c7 = PEAK_INIT_NEON(7), c8 = PEAK_INIT_NEON(8),
+              c9 = PEAK_INIT_NEON(9), c10 = PEAK_INIT_NEON(10), c11 = PEAK_INIT_NEON(11);
+#define PEAK_FMA_NEON(c) vfmaq_f32(a, c, m)
+  double t0 = now(), t;
+  long rounds = 0;
+  do {
+    for (int r = 0; r < PEAK_BLOCK; r++) {
+      PEAK_ROUND(PEAK_FMA_NEON);
+    }
+    rounds += PEAK_BLOCK;
+    t = now() - t0;
+  } while (t < seconds);
+  float32x4_t sum = vaddq_f32(vaddq_f32(vaddq_f32(c0, c1), vaddq_f32(c2, c3)),
+                              vaddq_f32(vaddq_f32(c4, c5), vaddq_f32(c6, c7)));
+  sum = vaddq_f32(sum, vaddq_f32(vaddq_f32(c8, c9), vaddq_f32(c10, c11)));
+  volatile float sink = vgetq_lane_f32(sum, 0);
+  (void)sink;
+  return (double)rounds * PEAK_CHAINS * 8 / t;
+}
+#endif
+
+/* Flop/s of one thread's FMA chains, or 0 where no vector FMA is known. */
+static double peak_one(double seconds) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (lta_isa_supported(LTA_ISA_AVX2)) return peak_avx2(seconds);
+#elif defined(__aarch64__)
+  return peak_neon(seconds);
+#endif
+  (void)seconds;
+  return 0;
+}
+
+typedef struct peak_job {
+  double seconds, flops;
+  pthread_t thread;
+} peak_job;
+
+static void *peak_thread(void *arg) {
+  peak_job *j = arg;
+  j->flops = peak_one(j->seconds);
+  return NULL;
+}
+
+/* The summed peak of `threads` threads running at once: the best of three short runs. */
+static double measure_peak(int threads) {
+  peak_job jobs[256];
+  if (threads > 256) threads = 256;
+  double best = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    for (int i = 1; i < threads; i++) {
+      jobs[i].seconds = 0.1;
+      pthread_create(&jobs[i].thread, NULL, peak_thread, &jobs[i]);
+    }
+    jobs[0].seconds = 0.1;
+    peak_thread(&jobs[0]);
+    double sum = jobs[0].flops;
+    for (int i = 1; i < threads; i++) {
+      pthread_join(jobs[i].thread, NULL);
+      sum += jobs[i].flops;
+    }
+    if (sum > best) best = sum;
+  }
+  return best;
+}
+
 typedef struct shape {
   int64_t B, T, H, K, V;
   lta_dtype dt;
 } shape;
 
-/* Median seconds of reps calls. */
+static int report_min; /* --min: the fastest run, else the median */
+
+/* Median (or fastest) seconds of reps calls. */
 static double time_call(lta_forward_args *a, int reps) {
   double t[16];
   check(lta_forward(a)); /* warm-up: page faults, caches */
@@ -136,7 +256,7 @@ static double time_call(lta_forward_args *a, int reps) {
       double x = t[j];
       t[j] = t[j - 1], t[j - 1] = x;
     }
-  return t[reps / 2];
+  return report_min ? t[0] : t[reps / 2];
 }
 
 static void bench_shape(const shape *s, int threads, int reps) {
@@ -155,20 +275,33 @@ static void bench_shape(const shape *s, int threads, int reps) {
   a.num_threads = threads;
   const char *name;
   check(lta_forward_kernel(&a, &name));
+  double peak = measure_peak(threads); /* just before, under the same load */
   double t = time_call(&a, reps);
   a.isa = LTA_ISA_GENERIC;
   double t_ref = time_call(&a, reps);
   double flops = 4.0 * (double)(s->B * s->T * s->H) * (double)(s->K * s->V);
-  printf("| %lld, %lld, %lld, %lld, %lld | %s | %d | %s | %.2f | %.1f | %.2f | %.1f | %.2fx |\n",
+  char frac[32] = "n/a";
+  if (peak > 0) snprintf(frac, sizeof frac, "%.0f%%", 100.0 * flops / t / peak);
+  printf("| %lld, %lld, %lld, %lld, %lld | %s | %d | %s | %.2f | %.1f | %.1f | %s | %.2f | %.1f | "
+         "%.2fx |\n",
          (long long)s->B, (long long)s->T, (long long)s->H, (long long)s->K, (long long)s->V,
          s->dt == LTA_F32 ? "f32" : "bf16", threads, name, t * 1e3, flops / t * 1e-9,
-         t_ref * 1e3, flops / t_ref * 1e-9, t_ref / t);
+         peak * 1e-9, frac, t_ref * 1e3, flops / t_ref * 1e-9, t_ref / t);
   fflush(stdout);
   free(q), free(k), free(v), free(o), free(st);
 }
 
 int main(int argc, char **argv) {
-  int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  int quick = 0, table = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--table") == 0) table = 1;
+    else if (strcmp(argv[i], "--min") == 0) report_min = 1;
+    else {
+      fprintf(stderr, "usage: lta-bench [--quick] [--table] [--min]\n");
+      return 2;
+    }
+  }
   int nbuilt = 0;
   while (built_kernels[nbuilt]) nbuilt++;
   printf("lightattn %s: %d kernels built (lta_kernels.inc); ISAs this CPU runs:", lta_version(),
@@ -176,8 +309,10 @@ int main(int argc, char **argv) {
   for (int i = LTA_ISA_SCALAR; i <= LTA_ISA_AVX512; i++)
     if (lta_isa_supported((lta_isa)i)) printf(" %s", lta_isa_name((lta_isa)i));
   printf("\n\n");
-  seed_example(LTA_F32);
-  seed_example(LTA_BF16);
+  if (!table) {
+    seed_example(LTA_F32);
+    seed_example(LTA_BF16);
+  }
 
   static const shape shapes[] = {
       {1, 4096, 16, 64, 64, LTA_F32},  {1, 4096, 16, 128, 128, LTA_F32},
@@ -189,11 +324,13 @@ int main(int argc, char **argv) {
   const char *env = getenv("LTA_NUM_THREADS");
   if (env) all = atoi(env);
   if (all <= 0) all = (int)sysconf(_SC_NPROCESSORS_ONLN);
-  printf("Forward, layer 3 of 24, final state written; median of %d runs after a warm-up.\n"
+  printf("Forward, layer 3 of 24, final state written; %s of %d runs after a warm-up.\n"
          "generic = the plain scalar kernel with run-time sizes, timed in the same run.\n\n",
-         quick ? 3 : 5);
-  printf("| B, T, H, K, V | dtype | threads | kernel | ms | GFLOP/s | generic ms | generic "
-         "GFLOP/s | speed-up |\n|---|---|---|---|---|---|---|---|---|\n");
+         report_min ? "fastest" : "median", quick ? 3 : 5);
+  printf("peak = the FMA peak of as many threads, measured just before each row (12 independent\n"
+         "FMA chains in registers per thread); %% of peak = GFLOP/s / peak.\n\n");
+  printf("| B, T, H, K, V | dtype | threads | kernel | ms | GFLOP/s | peak GFLOP/s | %% of peak | "
+         "generic ms | generic GFLOP/s | speed-up |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int i = 0; i < nshapes; i++) {
     bench_shape(&shapes[i], 1, quick ? 3 : 5);
     if (all > 1) bench_shape(&shapes[i], all, quick ? 3 : 5);

@@ -376,8 +376,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   p->cu_seqlens = a->cu_seqlens;
   p->g_gamma = a->g_gamma ? a->g_gamma : call->owned_g_gamma;
   p->scale = a->has_scale ? a->scale : (float)(1.0 / sqrt((double)K));
-  int64_t items = N * H;
-  call->threads = items < threads ? (int)items : threads;
+  call->threads = threads; /* more threads than items split the sequences (lta_threads.c) */
   call->device = a->device;
   call->stream = a->stream;
   call->workspace = a->workspace;

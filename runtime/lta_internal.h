@@ -125,8 +125,12 @@ lta_status lta_cuda_workspace(const lta_call *call, size_t *bytes, const char *f
 
 /* ---- threads (lta_threads.c) ---- */
 
-/* Runs the call's kernel over all items on call->threads threads, each with its own
- * workspace. Returns LTA_ERR_NO_MEMORY (nothing written) if a workspace cannot be had. */
+/* Runs the call's kernel over all items on up to call->threads threads, each with its own
+ * workspace: by items, or across time when there are fewer items than threads (see there).
+ * Returns LTA_ERR_NO_MEMORY (nothing written) if a workspace cannot be had. */
 lta_status lta_cpu_execute(const lta_call *call, const char *fn);
+
+/* How many calls of this process ran split across time (for the tests). */
+long long lta_time_split_count(void);
 
 #endif

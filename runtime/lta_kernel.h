@@ -8,8 +8,16 @@
  * Every generated kernel file defines
  *   void   NAME(const lta_problem *p, int64_t first, int64_t last, void *ws);   items [first, last)
  *   size_t NAME_workspace(const lta_problem *p);                                 bytes per thread
+ * A call covers at most lta_group_size(p) items; a kernel may run them in any order or in
+ * lockstep, but computes each one the same way whatever the other items of the call.
  * The workspace is 64-byte aligned, owned by the calling thread, and its content is undefined
  * on entry.
+ *
+ * When p->seg is set (the runtime's time split, lta_threads.c), the call covers one item and
+ * only the steps [seg->begin, seg->end) of its sequence in walking order (reversed when
+ * reverse), entering with seg->s_in (NULL: zeros) instead of the initial state, leaving its
+ * state in seg->s_out (NULL: nowhere) instead of the final state, and writing output rows only
+ * when seg->outputs.
  */
 #ifndef LTA_KERNEL_H
 #define LTA_KERNEL_H
@@ -20,10 +28,17 @@
 
 #include "lta_key.h"
 
-/* The version of this contract (lta_problem and the two functions). Kernels compiled outside
- * the library pass it to lta_register_kernel(), which refuses another one; any change to
- * lta_problem or the functions' meaning must raise it. */
-#define LTA_KERNEL_ABI 1
+/* The version of this contract (lta_problem, lta_segment and the two functions). Kernels
+ * compiled outside the library pass it to lta_register_kernel(), which refuses another one; any
+ * change to these types or the functions' meaning must raise it. 2: kernels take a segment. */
+#define LTA_KERNEL_ABI 2
+
+typedef struct lta_segment {
+  int64_t begin, end; /* steps of the sequence, in walking order */
+  const float *s_in;  /* entering state [K, V], or NULL: zeros */
+  float *s_out;       /* the state after the segment [K, V], or NULL */
+  int outputs;        /* 0: the state only, no output row written */
+} lta_segment;
 
 typedef struct lta_problem {
   int dtype;              /* LTA_KEY_F32, LTA_KEY_F16, LTA_KEY_BF16: q, k, v and o */
@@ -38,6 +53,8 @@ typedef struct lta_problem {
   const int64_t *cu_seqlens;  /* [N + 1] or NULL */
   const float *g_gamma;       /* [H]: log decay per query head, finite and <= 0 */
   float scale;                /* multiplies q */
+  const lta_segment *seg;     /* NULL: whole sequences (see above) */
+  int64_t group;              /* the most items one call is given (0 counts as 1); with seg: 1 */
 } lta_problem;
 
 typedef void (*lta_cpu_run_fn)(const lta_problem *p, int64_t first, int64_t last, void *ws);
@@ -53,6 +70,18 @@ static inline void lta_seq_rows(const lta_problem *p, int64_t n, int64_t *row0, 
     *row1 = *row0 + p->seqlen;
   }
 }
+
+/* What a kernel call covers of the item whose state starts at element state of the state
+ * arrays and whose sequence has len tokens: all of it, or p->seg. */
+static inline lta_segment lta_item_segment(const lta_problem *p, int64_t state, int64_t len) {
+  if (p->seg) return *p->seg;
+  lta_segment s = {0, len, p->initial_state ? p->initial_state + state : NULL,
+                   p->final_state ? p->final_state + state : NULL, 1};
+  return s;
+}
+
+/* The most items one kernel call covers: what a workspace must hold states for. */
+static inline int64_t lta_group_size(const lta_problem *p) { return p->group > 1 ? p->group : 1; }
 
 /* Floats rounded up to a 64-byte multiple: workspace regions stay aligned. */
 static inline size_t lta_ws_floats(int64_t n) { return (size_t)((n + 15) & ~(int64_t)15); }

@@ -5,6 +5,10 @@
 
 #include "lta_internal.h"
 
+#ifdef LTA_CHECK_LITE
+jmp_buf ckl_on_failure;
+#endif
+
 int run_suite(Suite *s, int nofork) {
   SRunner *sr = srunner_create(s);
   if (nofork) srunner_set_fork_status(sr, CK_NOFORK);

@@ -2,7 +2,11 @@
 #ifndef LTA_TEST_HARNESS_H
 #define LTA_TEST_HARNESS_H
 
+#ifdef LTA_CHECK_LITE
+#include "check_lite.h" /* targets without Check: the AArch64 cross build of the sweep */
+#else
 #include <check.h>
+#endif
 
 #include "lightattn.h"
 

@@ -9,9 +9,13 @@
  * The cases cover B in {1,2,3} and varlen (uneven, with zero-length sequences); T in
  * {1,2,7,63,64,65,200,1000}; MHA, GQA (8 on 2) and MQA (4 on 1); with and without an initial
  * state; final state absent, separate or in place; fast, slow and no decay from the seed's
- * formula and RetNet's explicit g_gamma; default and explicit scale; 1 to 3 threads.
- *   quick (default): 8 cases a group, every value of every axis at least once;
- *   slow (tag "slow"): 64 cases a group: every (T, batch kind) pair, and every combination
+ * formula and RetNet's explicit g_gamma; default and explicit scale; 1, 2, 3 and 16 threads.
+ * T covers lengths shorter and longer than a chunk (16 or 32 tokens) and chunk boundaries.
+ * Two more cases a group split sequences across time (more threads than items: the segment
+ * scan of lta_threads.c), one of them varlen with a zero-length sequence; the test asserts
+ * that the split ran.
+ *   quick (default): 8 + 2 cases a group, every value of every axis at least once;
+ *   slow (tag "slow"): 64 + 2 cases a group: every (T, batch kind) pair, and every combination
  *                      of heads, initial state and decay, twice over with other rotations.
  *
  * Built with LTA_SWEEP_CUDA (test_cuda_sweep), the same sweep runs the CUDA kernels: the
@@ -83,6 +87,7 @@ static void build_groups(void) {
 /* ---- cases ---- */
 
 static const int64_t Ts[] = {1, 2, 7, 63, 64, 65, 200, 1000};
+static const int thread_counts[] = {1, 2, 3, 16};
 #define NT 8
 #define NKIND 4   /* B = 1, 2, 3, varlen */
 #define NHEADS 3  /* MHA, GQA, MQA */
@@ -99,25 +104,33 @@ static const int64_t generic_dims[][2] = {{48, 48}, {80, 80}, {16, 40}, {1, 1},
                                           {130, 7}, {64, 64}, {128, 128}, {64, 128}};
 #define NGENERIC_DIMS 8
 
+/* Cases that split across time: 2 items on 8 threads (segments of 64, 64, 64, 108 tokens, the
+ * state in place), and varlen (lengths 200, 0, 100, 1) with 2 heads on 16 threads. */
+static int add_split_cases(int g, sweep_case *out, int n) {
+  out[n++] = (sweep_case){300, 0, 0, 1, g % NDECAY, 2, g % 2, 8, (g + 1) % NGENERIC_DIMS};
+  out[n++] = (sweep_case){200, 3, 0, g % 2, (g + 1) % NDECAY, 1, 0, 16, (g + 2) % NGENERIC_DIMS};
+  return n;
+}
+
 static int make_cases(int slow, int g, sweep_case *out) {
   int n = 0;
   if (!slow) {
     for (int i = 0; i < NT; i++) {
       int r = i + g; /* rotate by group, so that groups see different pairings */
       out[n++] = (sweep_case){Ts[i], r % NKIND, r % NHEADS, r % 2, (r / 2) % NDECAY, r % 3,
-                              (r / 3) % 2, 1 + r % 3, r % NGENERIC_DIMS};
+                              (r / 3) % 2, thread_counts[(r / 2) % 4], r % NGENERIC_DIMS};
     }
-    return n;
+    return add_split_cases(g, out, n);
   }
   for (int pass = 0; pass < 2; pass++)
     for (int t = 0; t < NT; t++)
       for (int kind = 0; kind < NKIND; kind++) {
         int i = t * NKIND + kind, c = (i + 7 * pass + g) % (NHEADS * 2 * NDECAY);
         out[n++] = (sweep_case){Ts[t], kind, c % NHEADS, (c / NHEADS) % 2, c / (NHEADS * 2),
-                                (i + pass) % 3, (i / 3 + pass) % 2, 1 + (i + pass) % 3,
-                                (i + 3 * pass + g) % NGENERIC_DIMS};
+                                (i + pass) % 3, (i / 3 + pass) % 2,
+                                thread_counts[(i + pass) % 4], (i + 3 * pass + g) % NGENERIC_DIMS};
       }
-  return n;
+  return add_split_cases(g, out, n);
 }
 
 /* ---- one case ---- */
@@ -389,22 +402,39 @@ static void check_kernel(problem_buffers *b, const lta_entry *e, const sweep_cas
   memset(a.o, 0xFF, (size_t)b->o_elems * es); /* NaN everywhere: a skipped row shows */
 }
 
+/* The targets this machine runs: the CPU's, or in the CUDA build the device's. */
+static unsigned machine_targets(void) {
 #ifdef LTA_SWEEP_CUDA
-static unsigned cuda_targets(void) {
   lta_status st;
   return lta_cuda_targets(&st, "sweep");
-}
-static int runs_here(const lta_entry *e) { return (cuda_targets() >> e->key.target) & 1; }
 #else
-static int runs_here(const lta_entry *e) { return (lta_cpu_targets() >> e->key.target) & 1; }
+  return lta_cpu_targets();
 #endif
+}
+
+/* LTA_SWEEP_TARGET=neon (say) checks only that target's kernels: the emulated AArch64 run
+ * leaves the scalar ones to the native sweep. */
+static int runs_here(const lta_entry *e) {
+  const char *only = getenv("LTA_SWEEP_TARGET");
+  if (only && *only && strcmp(only, lta_target_string(e->key.target)) != 0) return 0;
+  return (machine_targets() >> e->key.target) & 1;
+}
 
 static void sweep_group(int gi, int slow) {
   const group *grp = &groups[gi];
   worst_o = worst_s = 0.0;
   sweep_case cases[128];
   int n = make_cases(slow, gi, cases);
+  long long splits = lta_time_split_count();
+  int any = 0;
+  for (int k = 0; k < grp->nkernels; k++) any |= runs_here(grp->kernels[k]);
+  if (!any) return; /* another target's group (LTA_SWEEP_TARGET) */
+  worst_o = worst_s = 0; /* per group (without Check's fork, groups share this process) */
+  /* LTA_SWEEP_MAX_T: leaves out longer cases (the emulated run, where the reference is slow). */
+  const char *max_env = getenv("LTA_SWEEP_MAX_T");
+  int64_t max_t = max_env ? atoll(max_env) : 0;
   for (int ci = 0; ci < n; ci++) {
+    if (max_t > 0 && cases[ci].T > max_t) continue;
     problem_buffers b;
     setup(&b, grp, &cases[ci], 0x1234567ull * (uint64_t)(gi + 1) + (uint64_t)ci * 7919u + slow);
     ref_forward(&b.r);
@@ -443,6 +473,11 @@ static void sweep_group(int gi, int slow) {
 #endif
     teardown(&b);
   }
+#ifndef LTA_SWEEP_CUDA
+  ck_assert_msg(lta_time_split_count() > splits, "no case of the group split across time");
+#else
+  (void)splits; /* the CUDA split is run by forcing 3 segments above */
+#endif
   char key[LTA_KEY_NAME_MAX];
   lta_key k = grp->key;
   k.target = grp->kernels[0]->key.target; /* the group's name: its first kernel's */
@@ -489,8 +524,13 @@ int main(int argc, char **argv) {
         run++;
       } else {
         skipped++;
-        fprintf(stderr, "sweep: SKIPPED %s: this machine does not run %s\n",
-                groups[g].kernels[k]->name, lta_target_string(groups[g].kernels[k]->key.target));
+        const lta_entry *e = groups[g].kernels[k];
+        if ((machine_targets() >> e->key.target) & 1)
+          fprintf(stderr, "sweep: SKIPPED %s: LTA_SWEEP_TARGET=%s\n", e->name,
+                  getenv("LTA_SWEEP_TARGET"));
+        else
+          fprintf(stderr, "sweep: SKIPPED %s: this machine does not run %s\n", e->name,
+                  lta_target_string(e->key.target));
       }
     }
   printf("sweep: %d groups, %d kernels run here, %d skipped (target not supported here)\n",

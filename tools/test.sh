@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The test suite, as CI runs it: installs what is missing, then
 #   1. a Release build with every test, the exhaustive sweep included (ctest prints the counts);
-#   2. a build of a named kernel subset (keys, API and quick sweep);
-#   3. on x86-64, the NEON kernels cross-compiled for AArch64 (compiled only: running them
-#      under emulation belongs to the CPU-speed work);
-#   4. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer;
+#   2. a build of a named kernel subset (keys, API and quick sweep), and one of head dims that
+#      are no multiple of any vector width (tests/tails.lua: quick sweep of the tail paths);
+#   3. on x86-64, the quick sweep cross-compiled for AArch64 and run under qemu-user: every
+#      NEON (and scalar) kernel against the double-precision reference;
+#   4. the suite built with AddressSanitizer and UndefinedBehaviorSanitizer (quick sweep: the
+#      exhaustive one already ran in build 1);
 #   5. the package: installed into a fresh prefix, examples/ and the Python package on top;
 #   6. the fuzz targets (clang, libFuzzer, ASan + UBSan): every committed input replayed, then
 #      a bounded run of each (LTA_FUZZ_SECONDS, default 45).
@@ -15,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
 extra=()
-[ "$(uname -m)" = x86_64 ] && extra=(gcc-aarch64-linux-gnu) # to compile the NEON kernels too
+[ "$(uname -m)" = x86_64 ] && extra=(gcc-aarch64-linux-gnu qemu-user) # to run the NEON kernels too
 extra+=(clang libclang-rt-14-dev) # fuzzing: clang and its libFuzzer runtime
 lta_install_deps "${extra[@]}"
 slow=ON
@@ -40,16 +42,40 @@ cmake -S . -B build-subset -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH
 cmake --build build-subset
 (cd build-subset && ctest --output-on-failure -j "$jobs" -R 'keys|sweep_quick|api')
 
-if command -v aarch64-linux-gnu-gcc >/dev/null; then
-  echo "== NEON kernels (committed generated/), cross-compiled for AArch64"
-  for f in generated/bundle_neon_*.c; do
-    aarch64-linux-gnu-gcc -std=c11 -O2 -Wall -Wextra -Werror -Iruntime -Igenerated -c "$f" -o /dev/null
-  done
-  echo "NEON kernels compile"
+echo "== Head dims off every vector width (tests/tails.lua): the chunked kernels' tail paths"
+cmake -S . -B build-tails -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF \
+      -DLTA_KERNEL_SPEC="$PWD/tests/tails.lua" >/dev/null
+cmake --build build-tails
+(cd build-tails && ctest --output-on-failure -j "$jobs" -R 'sweep_quick')
+
+# ---- NEON: the quick sweep cross-compiled for AArch64 and run under qemu-user ----------------
+# Check has no AArch64 build in Debian: the same test source is built against tests/check_lite.h.
+# The runtime sources are those of CMake's lta_runtime; the kernels are lta-gen's (scalar, neon).
+if [ "$(uname -m)" = x86_64 ]; then
+  echo "== NEON kernels: the quick sweep for AArch64, under qemu-user"
+  neon=build-neon
+  rm -rf "$neon" && mkdir -p "$neon"
+  build-test/lta-gen --templates templates --targets scalar,neon --out "$neon/generated" --quiet
+  srcs=(runtime/lta_forward.c runtime/lta_check.c runtime/lta_registry.c runtime/lta_threads.c
+        runtime/lta_error.c runtime/lta_key.c runtime/lta_memspace.c runtime/lta_cpu.c
+        runtime/lta_cuda_none.c
+        "$neon"/generated/bundle_*.c tests/ref.c tests/harness.c tests/test_sweep.c)
+  printf '%s\n' "${srcs[@]}" | xargs -P "$jobs" -I{} sh -c 'aarch64-linux-gnu-gcc -std=gnu11 -O2 \
+    -Wall -Wextra -Werror -D_GNU_SOURCE -DLTA_CHECK_LITE -Iruntime -Itests -I"$0/generated" \
+    -c "{}" -o "$0/$(echo "{}" | tr / _).o"' "$neon"
+  aarch64-linux-gnu-gcc -o "$neon/test_sweep" "$neon"/*.o -lpthread -lm -ldl
+  # Every NEON kernel against the double reference (the scalar ones run in the native sweep),
+  # on the quick cases up to T = 300 (several chunks, partial chunks, the time split).
+  if ! LTA_SWEEP_TARGET=neon LTA_SWEEP_MAX_T=300 CK_EXCLUDE_TAGS=slow qemu-aarch64 -L /usr/aarch64-linux-gnu \
+       "$neon/test_sweep" 2>"$neon/sweep.err" | tee "$neon/sweep.log" | grep -E '^sweep:|Checks'; then
+    grep -v SKIPPED "$neon/sweep.err" >&2
+    exit 1
+  fi
+  grep -q '__neon' "$neon/generated/lta_kernels.inc" # the NEON kernels were in it
 fi
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, full suite"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=$slow \
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, quick suite"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_SLOW_TESTS=OFF \
       -DLTA_SANITIZE=address,undefined -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF >/dev/null
 cmake --build build-asan
 # (the guarded sweep runs in the Release build: AddressSanitizer already guards every buffer)

@@ -19,6 +19,11 @@
 #define LTA_V_STORE(p, x) _mm256_storeu_ps(p, x)
 #define LTA_V_MUL(a, b) _mm256_mul_ps(a, b)
 #define LTA_V_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define LTA_V_LOAD_F32(p) _mm256_loadu_ps(p)
+#define LTA_V_LOAD_F16(p) _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(p)))
+#define LTA_V_LOAD_BF16(p) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(p))), 16))
+#define LTA_V_STORE_F32(p, x) _mm256_storeu_ps(p, x)
+#define LTA_V_STORE_F16(p, x) _mm_storeu_si128((__m128i *)(p), _mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT))
 /* The same operations on one float, for tails. */
 #define LTA_S_VEC float
 #define LTA_S_ZERO() 0.0f
@@ -31,78 +36,558 @@
 void lta_fwd_bf16_k256_v256_rev__avx2(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_fwd_bf16_k256_v256_rev__avx2_workspace(const lta_problem *p);
 
-/* One (sequence, head) item: its state in ws, its tokens last to first. */
-static void lta_fwd_bf16_k256_v256_rev__avx2_item(const lta_problem *p, int64_t item, float *ws) {
-  const int64_t K = 256, V = 256;
-  const int64_t H = p->num_heads;
-  const int64_t Hkv = p->num_kv_heads;
-  const int64_t n = item / H, h = item % H, hk = h / (H / Hkv);
-  int64_t row0, row1;
-  lta_seq_rows(p, n, &row0, &row1);
 
-  float *S = ws;
-  float *qb = S + lta_ws_floats(K * V), *kb = qb + lta_ws_floats(K);
-  float *vb = kb + lta_ws_floats(K), *ob = vb + lta_ws_floats(V);
-  const int64_t state = (n * H + h) * K * V;
-  if (p->initial_state)
-    memcpy(S, p->initial_state + state, (size_t)(K * V) * sizeof(float));
-  else
-    memset(S, 0, (size_t)(K * V) * sizeof(float));
-
-  const float lam = expf(p->g_gamma[h]);
-  const LTA_V_VEC lamv = LTA_V_SET1(lam);
-  const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
-  uint16_t *o = (uint16_t *)p->o;
-  for (int64_t step = 0; step < row1 - row0; step++) {
-    const int64_t r = row1 - 1 - step;
-    lta_load_bf16(q + (r * H + h) * K, qb, K, p->scale);
-    lta_load_bf16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
-    lta_load_bf16(v + (r * Hkv + hk) * V, vb, V, 1.0f);
-    int64_t jb = 0;
-    for (; jb + 32 <= V; jb += 32) {
-      const LTA_V_VEC v0 = LTA_V_LOAD(vb + jb + 0);
-      LTA_V_VEC o0 = LTA_V_ZERO();
-      const LTA_V_VEC v1 = LTA_V_LOAD(vb + jb + 8);
-      LTA_V_VEC o1 = LTA_V_ZERO();
-      const LTA_V_VEC v2 = LTA_V_LOAD(vb + jb + 16);
-      LTA_V_VEC o2 = LTA_V_ZERO();
-      const LTA_V_VEC v3 = LTA_V_LOAD(vb + jb + 24);
-      LTA_V_VEC o3 = LTA_V_ZERO();
-      for (int64_t i = 0; i < K; i++) {
-        const LTA_V_VEC ki = LTA_V_SET1(kb[i]), qi = LTA_V_SET1(qb[i]);
-        float *Si = S + i * V + jb;
-        const LTA_V_VEC s0 = LTA_V_FMA(ki, v0, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 0)));
-        LTA_V_STORE(Si + 0, s0);
-        o0 = LTA_V_FMA(qi, s0, o0);
-        const LTA_V_VEC s1 = LTA_V_FMA(ki, v1, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 8)));
-        LTA_V_STORE(Si + 8, s1);
-        o1 = LTA_V_FMA(qi, s1, o1);
-        const LTA_V_VEC s2 = LTA_V_FMA(ki, v2, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 16)));
-        LTA_V_STORE(Si + 16, s2);
-        o2 = LTA_V_FMA(qi, s2, o2);
-        const LTA_V_VEC s3 = LTA_V_FMA(ki, v3, LTA_V_MUL(lamv, LTA_V_LOAD(Si + 24)));
-        LTA_V_STORE(Si + 24, s3);
-        o3 = LTA_V_FMA(qi, s3, o3);
-      }
-      LTA_V_STORE(ob + jb + 0, o0);
-      LTA_V_STORE(ob + jb + 8, o1);
-      LTA_V_STORE(ob + jb + 16, o2);
-      LTA_V_STORE(ob + jb + 24, o3);
-    }
-    lta_store_bf16(o + (r * H + h) * V, ob, V);
+/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
+ * beyond what the hardware prefetcher follows. */
+static inline void lta_fwd_bf16_k256_v256_rev__avx2_prefetch(const void *row, size_t bytes, int write) {
+  for (size_t b = 0; b < bytes; b += 64) {
+    if (write)
+      __builtin_prefetch((const char *)row + b, 1, 2);
+    else
+      __builtin_prefetch((const char *)row + b, 0, 2);
   }
-  if (p->final_state)
-    memcpy(p->final_state + state, S, (size_t)(K * V) * sizeof(float));
 }
 
+/* Items [item0, item1) of one sequence (consecutive heads), or the segment of one item that
+ * p->seg names, in chunks of 32 tokens from the last. The heads
+ * go through each chunk in lockstep: their rows of a token are neighbours in memory, so one page
+ * and one prefetch stream serve them all. Each head's state and decays live in ws after the
+ * chunk's buffers, which the heads take in turn. */
+static void lta_fwd_bf16_k256_v256_rev__avx2_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
+  const int64_t K = 256, V = 256, C = 32;
+  const int64_t H = p->num_heads, Hkv = p->num_kv_heads;
+  const int64_t n = item0 / H, h0 = item0 % H, G = item1 - item0;
+  int64_t row0, row1;
+  lta_seq_rows(p, n, &row0, &row1);
+  const lta_segment span = lta_item_segment(p, (n * H + h0) * K * V, row1 - row0);
+
+  float *Qs = ws, *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
+  float *Vc = Kc + lta_ws_floats(C * K), *Vd = Vc + lta_ws_floats(C * V);
+  float *A = Vd + lta_ws_floats(C * V), *Ob = A + lta_ws_floats(C * C);
+  float *states = Ob + lta_ws_floats(C * V), *decays = states + G * lta_ws_floats(K * V);
+  memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
+  memset(Kt, 0, (size_t)(K * C) * sizeof(float));
+  for (int64_t e = 0; e < G; e++) {
+    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    float *S = states + e * lta_ws_floats(K * V), *D = decays + e * lta_ws_floats(C + 1);
+    if (sg.s_in)
+      memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
+    else
+      memset(S, 0, (size_t)(K * V) * sizeof(float));
+    const float g = p->g_gamma[h0 + e];
+    for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
+  }
+
+  const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
+  uint16_t *o = (uint16_t *)p->o;
+  const int outputs = span.outputs;
+  for (int64_t c0 = span.begin; c0 < span.end; c0 += C)
+  for (int64_t e = 0; e < G; e++) {
+    const int64_t L = span.end - c0 < C ? span.end - c0 : C;
+    const int64_t h = h0 + e, hk = h / (H / Hkv);
+    float *S = states + e * lta_ws_floats(K * V);
+    const float *D = decays + e * lta_ws_floats(C + 1);
+    uint16_t *orow[32]; /* the chunk's output rows */
+    for (int64_t t = 0; t < L; t++) {
+      const int64_t r = row1 - 1 - (c0 + t);
+      orow[t] = o + (r * H + h) * V;
+      const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
+      const uint16_t *vr = v + (r * Hkv + hk) * V;
+      float *qt = Qs + t * K, *vt = Vc + t * V;
+      if (c0 + C + t < span.end) { /* the next chunk's rows, on their way from memory meanwhile */
+        const int64_t rn = r - C;
+        lta_fwd_bf16_k256_v256_rev__avx2_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k256_v256_rev__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k256_v256_rev__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k256_v256_rev__avx2_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      }
+      if (outputs) {
+      for (int64_t i = 0; i < 256; i += 8)
+        LTA_V_STORE(qt + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
+      }
+      float *kt = Kc + t * K;
+      for (int64_t i = 0; i < 256; i += 8)
+        LTA_V_STORE(kt + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
+      for (int64_t i = 0; i < 256; i += 8)
+        LTA_V_STORE(vt + i, LTA_V_MUL(LTA_V_LOAD_BF16(vr + i), LTA_V_SET1(1.0f)));
+    }
+    /* Kt = Kc transposed (rows of Kc past L are finite leftovers: columns nobody reads). */
+    for (int64_t t0 = 0; t0 < L; t0 += 8)
+      for (int64_t i0 = 0; i0 < K; i0 += 8)
+        {
+          const __m256 tr0 = _mm256_loadu_ps(Kc + t0 * K + i0 + 0 * K);
+          const __m256 tr1 = _mm256_loadu_ps(Kc + t0 * K + i0 + 1 * K);
+          const __m256 tr2 = _mm256_loadu_ps(Kc + t0 * K + i0 + 2 * K);
+          const __m256 tr3 = _mm256_loadu_ps(Kc + t0 * K + i0 + 3 * K);
+          const __m256 tr4 = _mm256_loadu_ps(Kc + t0 * K + i0 + 4 * K);
+          const __m256 tr5 = _mm256_loadu_ps(Kc + t0 * K + i0 + 5 * K);
+          const __m256 tr6 = _mm256_loadu_ps(Kc + t0 * K + i0 + 6 * K);
+          const __m256 tr7 = _mm256_loadu_ps(Kc + t0 * K + i0 + 7 * K);
+          const __m256 tu0 = _mm256_unpacklo_ps(tr0, tr1);
+          const __m256 tu1 = _mm256_unpackhi_ps(tr0, tr1);
+          const __m256 tu2 = _mm256_unpacklo_ps(tr2, tr3);
+          const __m256 tu3 = _mm256_unpackhi_ps(tr2, tr3);
+          const __m256 tu4 = _mm256_unpacklo_ps(tr4, tr5);
+          const __m256 tu5 = _mm256_unpackhi_ps(tr4, tr5);
+          const __m256 tu6 = _mm256_unpacklo_ps(tr6, tr7);
+          const __m256 tu7 = _mm256_unpackhi_ps(tr6, tr7);
+          const __m256 ts0 = _mm256_shuffle_ps(tu0, tu2, 0x44);
+          const __m256 ts1 = _mm256_shuffle_ps(tu0, tu2, 0xEE);
+          const __m256 ts2 = _mm256_shuffle_ps(tu1, tu3, 0x44);
+          const __m256 ts3 = _mm256_shuffle_ps(tu1, tu3, 0xEE);
+          const __m256 ts4 = _mm256_shuffle_ps(tu4, tu6, 0x44);
+          const __m256 ts5 = _mm256_shuffle_ps(tu4, tu6, 0xEE);
+          const __m256 ts6 = _mm256_shuffle_ps(tu5, tu7, 0x44);
+          const __m256 ts7 = _mm256_shuffle_ps(tu5, tu7, 0xEE);
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 0 * C, _mm256_permute2f128_ps(ts0, ts4, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 4 * C, _mm256_permute2f128_ps(ts0, ts4, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 1 * C, _mm256_permute2f128_ps(ts1, ts5, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 5 * C, _mm256_permute2f128_ps(ts1, ts5, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 2 * C, _mm256_permute2f128_ps(ts2, ts6, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 6 * C, _mm256_permute2f128_ps(ts2, ts6, 0x31));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 3 * C, _mm256_permute2f128_ps(ts3, ts7, 0x20));
+          _mm256_storeu_ps(Kt + i0 * C + t0 + 7 * C, _mm256_permute2f128_ps(ts3, ts7, 0x31));
+        }
+    if (outputs) {
+      /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= L; i0 += 4)
+          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 0, c1_0);
+          LTA_V_STORE(A + (i0 + 1) * C + jb + 8, c1_1);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 0, c2_0);
+          LTA_V_STORE(A + (i0 + 2) * C + jb + 8, c2_1);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 0, c3_0);
+          LTA_V_STORE(A + (i0 + 3) * C + jb + 8, c3_1);
+        }
+        for (; i0 < L; i0++)
+          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+          }
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
+        }
+      }
+      for (int64_t i = 0; i < L; i++) {
+        float *Ai = A + i * C;
+        for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
+        for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
+        for (int64_t j = 0; j < K; j++) Qs[i * K + j] *= D[i + 1];
+      }
+      for (int64_t jb = 0; jb + 24 <= V; jb += 24)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= L; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_2 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_2 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_2 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 1; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 16);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          {
+            const int64_t u = i0 + 1;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 16);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          {
+            const int64_t u = i0 + 2;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 16);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          {
+            const int64_t u = i0 + 3;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 16);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(S + u * V + jb + 16);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_2);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 8, c1_1);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 16, c1_2);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 8, c2_1);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 16, c2_2);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 8, c3_1);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 16, c3_2);
+        }
+        for (; i0 < L; i0++)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 1; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vc + u * V + jb + 16);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(S + u * V + jb + 16);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 16, c0_2);
+        }
+      }
+      {
+        const int64_t jb = 240;
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= L; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 1; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          {
+            const int64_t u = i0 + 1;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          {
+            const int64_t u = i0 + 2;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          {
+            const int64_t u = i0 + 3;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(Ob + (i0 + 1) * V + jb + 8, c1_1);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(Ob + (i0 + 2) * V + jb + 8, c2_1);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(Ob + (i0 + 3) * V + jb + 8, c3_1);
+        }
+        for (; i0 < L; i0++)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          for (int64_t u = 0; u < i0 + 1; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vc + u * V + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+          }
+          for (int64_t u = 0; u < K; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(S + u * V + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+          }
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(Ob + (i0 + 0) * V + jb + 8, c0_1);
+        }
+      }
+      }
+      for (int64_t t = 0; t < L; t++) {
+        uint16_t *ot = orow[t];
+        const float *obt = Ob + t * V;
+        lta_store_bf16(ot + 0, obt + 0, 256);
+      }
+    }
+    for (int64_t j = 0; j < L; j++)
+      for (int64_t i = 0; i < V; i++) Vd[j * V + i] = Vc[j * V + i] * D[L - 1 - j];
+    const float dL = D[L];
+    const LTA_V_VEC dLv = LTA_V_SET1(dL);
+    (void)dL, (void)dLv;
+      for (int64_t jb = 0; jb + 24 <= V; jb += 24)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= K; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 8));
+          LTA_V_VEC c0_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 16));
+          LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 8));
+          LTA_V_VEC c1_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 16));
+          LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 8));
+          LTA_V_VEC c2_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 16));
+          LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 8));
+          LTA_V_VEC c3_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 16));
+          for (int64_t u = 0; u < L; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vd + u * V + jb + 8);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vd + u * V + jb + 16);
+            const LTA_V_VEC a0 = LTA_V_SET1(Kt[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            const LTA_V_VEC a1 = LTA_V_SET1(Kt[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            const LTA_V_VEC a2 = LTA_V_SET1(Kt[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            const LTA_V_VEC a3 = LTA_V_SET1(Kt[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+          }
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 8, c0_1);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 16, c0_2);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 8, c1_1);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 16, c1_2);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 8, c2_1);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 16, c2_2);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 8, c3_1);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 16, c3_2);
+        }
+      }
+      {
+        const int64_t jb = 240;
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= K; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 8));
+          LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 8));
+          LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 8));
+          LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 8));
+          for (int64_t u = 0; u < L; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * V + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vd + u * V + jb + 8);
+            const LTA_V_VEC a0 = LTA_V_SET1(Kt[(i0 + 0) * C + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            const LTA_V_VEC a1 = LTA_V_SET1(Kt[(i0 + 1) * C + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            const LTA_V_VEC a2 = LTA_V_SET1(Kt[(i0 + 2) * C + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            const LTA_V_VEC a3 = LTA_V_SET1(Kt[(i0 + 3) * C + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+          }
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 0, c0_0);
+          LTA_V_STORE(S + (i0 + 0) * V + jb + 8, c0_1);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 0, c1_0);
+          LTA_V_STORE(S + (i0 + 1) * V + jb + 8, c1_1);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 0, c2_0);
+          LTA_V_STORE(S + (i0 + 2) * V + jb + 8, c2_1);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(S + (i0 + 3) * V + jb + 8, c3_1);
+        }
+      }
+      }
+  }
+  for (int64_t e = 0; e < G; e++) {
+    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    if (sg.s_out) memcpy(sg.s_out, states + e * lta_ws_floats(K * V), (size_t)(K * V) * sizeof(float));
+  }
+}
+
+/* Items [first, last), at most lta_group_size(p) of them, in runs of one sequence each. */
 void lta_fwd_bf16_k256_v256_rev__avx2(const lta_problem *p, int64_t first, int64_t last, void *ws) {
-  for (int64_t item = first; item < last; item++) lta_fwd_bf16_k256_v256_rev__avx2_item(p, item, (float *)ws);
+  const int64_t H = p->num_heads;
+  while (first < last) {
+    const int64_t end = (first / H + 1) * H < last ? (first / H + 1) * H : last;
+    lta_fwd_bf16_k256_v256_rev__avx2_group(p, first, end, (float *)ws);
+    first = end;
+  }
 }
 
 size_t lta_fwd_bf16_k256_v256_rev__avx2_workspace(const lta_problem *p) {
-  const int64_t K = 256, V = 256;
-  (void)p;
-  return sizeof(float) * (lta_ws_floats(K * V) + 2 * lta_ws_floats(K) + 2 * lta_ws_floats(V));
+  const int64_t K = 256, V = 256, C = 32, G = lta_group_size(p);
+  return sizeof(float) * (3 * lta_ws_floats(C * K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C) +
+                          (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 
 #undef LTA_V_VEC
@@ -112,6 +597,11 @@ size_t lta_fwd_bf16_k256_v256_rev__avx2_workspace(const lta_problem *p) {
 #undef LTA_V_STORE
 #undef LTA_V_MUL
 #undef LTA_V_FMA
+#undef LTA_V_LOAD_F32
+#undef LTA_V_LOAD_F16
+#undef LTA_V_LOAD_BF16
+#undef LTA_V_STORE_F32
+#undef LTA_V_STORE_F16
 #undef LTA_S_VEC
 #undef LTA_S_ZERO
 #undef LTA_S_SET1

@@ -18,6 +18,11 @@
 #define LTA_V_STORE(p, x) (*(p) = (x))
 #define LTA_V_MUL(a, b) ((a) * (b))
 #define LTA_V_FMA(a, b, c) ((a) * (b) + (c))
+#define LTA_V_LOAD_F32(p) (*(p))
+#define LTA_V_LOAD_F16(p) lta_f16_to_f32(*(p))
+#define LTA_V_LOAD_BF16(p) lta_bf16_to_f32(*(p))
+#define LTA_V_STORE_F32(p, x) (*(p) = (x))
+#define LTA_V_STORE_F16(p, x) (*(p) = lta_f32_to_f16(x))
 /* The same operations on one float, for tails. */
 #define LTA_S_VEC float
 #define LTA_S_ZERO() 0.0f
@@ -30,7 +35,8 @@
 void lta_fwd_bf16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_fwd_bf16_kany_vany_rev__scalar_workspace(const lta_problem *p);
 
-/* One (sequence, head) item: its state in ws, its tokens last to first. */
+/* One (sequence, head) item, or the segment of it that p->seg names: its state in ws, its
+ * tokens last to first. */
 static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_t item, float *ws) {
   const int64_t K = p->K, V = p->V;
   const int64_t H = p->num_heads;
@@ -38,13 +44,13 @@ static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_
   const int64_t n = item / H, h = item % H, hk = h / (H / Hkv);
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
+  const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
 
   float *S = ws;
   float *qb = S + lta_ws_floats(K * V), *kb = qb + lta_ws_floats(K);
   float *vb = kb + lta_ws_floats(K), *ob = vb + lta_ws_floats(V);
-  const int64_t state = (n * H + h) * K * V;
-  if (p->initial_state)
-    memcpy(S, p->initial_state + state, (size_t)(K * V) * sizeof(float));
+  if (sg.s_in)
+    memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
   else
     memset(S, 0, (size_t)(K * V) * sizeof(float));
 
@@ -52,7 +58,7 @@ static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_
   const LTA_V_VEC lamv = LTA_V_SET1(lam);
   const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
   uint16_t *o = (uint16_t *)p->o;
-  for (int64_t step = 0; step < row1 - row0; step++) {
+  for (int64_t step = sg.begin; step < sg.end; step++) {
     const int64_t r = row1 - 1 - step;
     lta_load_bf16(q + (r * H + h) * K, qb, K, p->scale);
     lta_load_bf16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
@@ -100,10 +106,9 @@ static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_
       }
       LTA_V_STORE(ob + jb + 0, o0);
     }
-    lta_store_bf16(o + (r * H + h) * V, ob, V);
+    if (sg.outputs) lta_store_bf16(o + (r * H + h) * V, ob, V);
   }
-  if (p->final_state)
-    memcpy(p->final_state + state, S, (size_t)(K * V) * sizeof(float));
+  if (sg.s_out) memcpy(sg.s_out, S, (size_t)(K * V) * sizeof(float));
 }
 
 void lta_fwd_bf16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
@@ -122,6 +127,11 @@ size_t lta_fwd_bf16_kany_vany_rev__scalar_workspace(const lta_problem *p) {
 #undef LTA_V_STORE
 #undef LTA_V_MUL
 #undef LTA_V_FMA
+#undef LTA_V_LOAD_F32
+#undef LTA_V_LOAD_F16
+#undef LTA_V_LOAD_BF16
+#undef LTA_V_STORE_F32
+#undef LTA_V_STORE_F16
 #undef LTA_S_VEC
 #undef LTA_S_ZERO
 #undef LTA_S_SET1
