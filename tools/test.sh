@@ -59,7 +59,7 @@ if [ "$(uname -m)" = x86_64 ]; then
   srcs=(runtime/lta_forward.c runtime/lta_check.c runtime/lta_registry.c runtime/lta_threads.c
         runtime/lta_error.c runtime/lta_key.c runtime/lta_memspace.c runtime/lta_cpu.c
         runtime/lta_cuda_none.c
-        "$neon"/generated/bundle_*.c tests/ref.c tests/harness.c tests/test_sweep.c)
+        "$neon"/generated/bundle_*.c tests/ref.c tests/harness.c tests/guard.c tests/test_sweep.c)
   printf '%s\n' "${srcs[@]}" | xargs -P "$jobs" -I{} sh -c 'aarch64-linux-gnu-gcc -std=gnu11 -O2 \
     -Wall -Wextra -Werror -D_GNU_SOURCE -DLTA_CHECK_LITE -Iruntime -Itests -I"$0/generated" \
     -c "{}" -o "$0/$(echo "{}" | tr / _).o"' "$neon"
