@@ -186,26 +186,30 @@ static lta_status check_aliases(const span s[BUF_COUNT], const char *fn) {
   return LTA_OK;
 }
 
+/* LTA_ERR_MEMORY_SPACE naming the first of ptrs[0..n) that is CUDA device memory. */
+static lta_status host_only(const void *const *ptrs, const char *const *names, int n,
+                            const char *fn) {
+  int dev = lta_first_device_pointer(ptrs, n);
+  if (dev >= 0)
+    return lta_fail(LTA_ERR_MEMORY_SPACE,
+                    "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
+                    names[dev], ptrs[dev]);
+  return LTA_OK;
+}
+
 /* The CPU kernels read and write every buffer directly: device memory must not reach them.
  * The CUDA kernels read every buffer but g_gamma (host memory, copied into their parameters)
  * on the device. */
 static lta_status check_memory(const span s[BUF_COUNT], lta_device device, const char *fn) {
   const void *ptrs[BUF_COUNT];
-  for (int i = 0; i < BUF_COUNT; i++) ptrs[i] = (const void *)s[i].begin;
-  if (device == LTA_DEVICE_CUDA) {
-    const char *names[BUF_COUNT];
-    for (int i = 0; i < BUF_COUNT; i++) names[i] = s[i].name;
-    ptrs[BUF_G] = NULL;
-    lta_status st = lta_cuda_check_memory(ptrs, names, BUF_COUNT, fn);
-    if (st != LTA_OK) return st;
-    return lta_cuda_check_host((const void *)s[BUF_G].begin, s[BUF_G].name, fn);
-  }
-  int dev = lta_first_device_pointer(ptrs, BUF_COUNT);
-  if (dev >= 0)
-    return lta_fail(LTA_ERR_MEMORY_SPACE,
-                    "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
-                    s[dev].name, ptrs[dev]);
-  return LTA_OK;
+  const char *names[BUF_COUNT];
+  for (int i = 0; i < BUF_COUNT; i++) ptrs[i] = (const void *)s[i].begin, names[i] = s[i].name;
+  /* g_gamma (and, on the CPU, cu_seqlens) were checked by check_host_readable() before the
+   * host read their values. */
+  ptrs[BUF_G] = NULL;
+  if (device == LTA_DEVICE_CUDA) return lta_cuda_check_memory(ptrs, names, BUF_COUNT, fn);
+  ptrs[BUF_CU] = NULL;
+  return host_only(ptrs, names, BUF_COUNT, fn);
 }
 
 /* The arrays the host itself reads before any kernel runs (g_gamma on every device, cu_seqlens
@@ -214,12 +218,7 @@ static lta_status check_host_readable(const lta_forward_args *a, const char *fn)
   if (a->device == LTA_DEVICE_CUDA) return lta_cuda_check_host(a->g_gamma, "g_gamma", fn);
   const void *ptrs[2] = {a->g_gamma, a->cu_seqlens};
   const char *names[2] = {"g_gamma", "cu_seqlens"};
-  int dev = lta_first_device_pointer(ptrs, 2);
-  if (dev >= 0)
-    return lta_fail(LTA_ERR_MEMORY_SPACE,
-                    "%s: %s=%p is CUDA device memory; the CPU path needs host memory", fn,
-                    names[dev], ptrs[dev]);
-  return LTA_OK;
+  return host_only(ptrs, names, 2, fn);
 }
 
 /* The kernel: the exact key first, then the best target; the generic one always applies.
