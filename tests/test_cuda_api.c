@@ -12,7 +12,6 @@
  *                 checked against the double reference.
  * Without a usable GPU it prints SKIPPED and exits 77.
  */
-#include <cuda_runtime_api.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +20,7 @@
 #include "harness.h"
 #include "lightattn.h"
 #include "ref.h"
-
-#define CU(call)                                                                             \
-  do {                                                                                       \
-    cudaError_t e_ = (call);                                                                 \
-    ck_assert_msg(e_ == cudaSuccess, "%s: %s", #call, cudaGetErrorString(e_));               \
-  } while (0)
+#include "cuda_util.h"
 
 /* One problem on the device: bf16, K = V = 128 (the tensor-core kernel) unless told. */
 typedef struct dev_problem {
@@ -38,13 +32,6 @@ typedef struct dev_problem {
   float *hs;
 } dev_problem;
 
-static void *upload(const void *host, size_t bytes) {
-  void *d;
-  CU(cudaMalloc(&d, bytes));
-  CU(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
-  return d;
-}
-
 static void setup(dev_problem *p, int64_t B, int64_t T, int64_t H, int64_t K, uint64_t seed) {
   memset(p, 0, sizeof *p);
   ref_rng r = {seed};
@@ -55,8 +42,8 @@ static void setup(dev_problem *p, int64_t B, int64_t T, int64_t H, int64_t K, ui
   ref_fill(&r, LTA_BF16, hk, (int64_t)nq, 1.0);
   ref_fill(&r, LTA_BF16, hv, (int64_t)nq, 1.0);
   ref_fill(&r, LTA_F32, hs, (int64_t)ns, 1.0);
-  p->q = upload(hq, nq * 2), p->k = upload(hk, nq * 2), p->v = upload(hv, nq * 2);
-  p->s0 = upload(hs, ns * 4);
+  p->q = dev_copy(hq, nq * 2), p->k = dev_copy(hk, nq * 2), p->v = dev_copy(hv, nq * 2);
+  p->s0 = dev_copy(hs, ns * 4);
   p->o_bytes = nq * 2, p->s_bytes = ns * 4;
   CU(cudaMalloc(&p->o, p->o_bytes));
   CU(cudaMalloc((void **)&p->s1, p->s_bytes));

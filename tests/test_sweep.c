@@ -36,7 +36,7 @@
 #include "ref.h"
 
 #ifdef LTA_SWEEP_CUDA
-#include <cuda_runtime_api.h>
+#include "cuda_util.h"
 #define REGISTRY lta_cuda_registry
 #else
 #define REGISTRY lta_registry
@@ -285,20 +285,6 @@ static void describe(char *buf, size_t size, const problem_buffers *b, const swe
 static double worst_o, worst_s;
 
 #ifdef LTA_SWEEP_CUDA
-#define CU(call)                                                                             \
-  do {                                                                                       \
-    cudaError_t e_ = (call);                                                                 \
-    ck_assert_msg(e_ == cudaSuccess, "%s: %s", #call, cudaGetErrorString(e_));               \
-  } while (0)
-
-static void *dev_copy(const void *host, size_t bytes) {
-  void *d = NULL;
-  if (!host) return NULL;
-  CU(cudaMalloc(&d, bytes));
-  CU(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
-  return d;
-}
-
 /* Device copies of the case's buffers (outputs with their canary bytes). */
 static void to_device(problem_buffers *b) {
   lta_forward_args *a = &b->a, *d = &b->dev;
