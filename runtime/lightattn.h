@@ -26,6 +26,9 @@
  * With device = LTA_DEVICE_CUDA the same call runs on the GPU (see lta_device): cu_seqlens then
  * lives in device memory, where the host cannot read it; the kernels check it instead and, if
  * it is malformed, write nothing (the call has already returned LTA_OK by then).
+ * Decode: a call whose sequences are all short (T <= LTA_DECODE_MAX_TOKENS tokens each, e.g.
+ * one new token per running sequence) runs the decode kernels, which read and write each state
+ * once; with state_indices the states stay in a pool of slots, updated in place.
  * All functions are thread-safe; error messages are per thread.
  */
 #ifndef LIGHTATTN_H
@@ -88,6 +91,9 @@ typedef enum lta_isa {
   LTA_ISA_AVX512 = 5
 } lta_isa;
 
+/* The longest sequence the decode kernels are chosen for (speculative decoding's drafts). */
+#define LTA_DECODE_MAX_TOKENS 8
+
 /* Largest head dim accepted (K and V), and largest thread count. */
 #define LTA_MAX_HEAD_DIM 4096
 #define LTA_MAX_THREADS 4096
@@ -104,9 +110,10 @@ typedef struct lta_forward_args {
   const void *q, *k, *v;    /* inputs, see the layouts above */
   void *o;                  /* output, [B,T,H,V] in dtype */
 
-  const float *initial_state; /* [N,H,K,V] or NULL (zero state) */
+  const float *initial_state; /* [N,H,K,V] or NULL (zero state); a pool: see state_indices */
   float *final_state;         /* [N,H,K,V] or NULL; may be the same buffer as initial_state */
-  int64_t num_states;         /* N when a state is given: B, or num_seqs with cu_seqlens */
+  int64_t num_states;         /* N when a state is given: B, or num_seqs with cu_seqlens;
+                                 with state_indices, the number of slots of the pool */
 
   const int64_t *cu_seqlens;  /* NULL, or N+1 offsets: 0 = cu[0] <= cu[1] <= ... = seqlen */
   int64_t num_seqs;           /* N with cu_seqlens; sequence n is tokens [cu[n], cu[n+1]) */
@@ -125,6 +132,15 @@ typedef struct lta_forward_args {
   void *stream;               /* CUDA: the cudaStream_t to run on; NULL = the legacy default */
   void *workspace;            /* CUDA: device scratch for long sequences, or NULL (see */
   size_t workspace_bytes;     /*   lta_forward_workspace_size) */
+
+  /* A state pool, as serving engines keep one: NULL, or N entries (one per sequence, in the
+   * memory space of the call, like cu_seqlens). initial_state and final_state (either or both,
+   * usually the same buffer) then hold num_states slots [num_states,H,K,V], and sequence n
+   * reads and writes slot state_indices[n]. A negative index skips sequence n: its output rows
+   * and its state are left alone. An index >= num_states, or one that repeats another
+   * non-negative one, is rejected (LTA_ERR_STATE) before anything is written; on CUDA the
+   * kernels check the indices, as they do cu_seqlens. */
+  const int64_t *state_indices;
 } lta_forward_args;
 
 /* Zero-fills *args: no states, no varlen, seed decay, default scale, AUTO kernel choice. */

@@ -158,7 +158,7 @@ static lta_status resolve_threads(const lta_forward_args *a, const char *fn, int
 }
 
 /* Every buffer of a call with its byte extent: the inputs, then the outputs. */
-enum { BUF_Q, BUF_K, BUF_V, BUF_S0, BUF_G, BUF_CU, BUF_O, BUF_ST, BUF_COUNT };
+enum { BUF_Q, BUF_K, BUF_V, BUF_S0, BUF_G, BUF_CU, BUF_SI, BUF_O, BUF_ST, BUF_COUNT };
 
 static void buffer_spans(const lta_forward_args *a, int64_t q_bytes, const int64_t kv_bytes[2],
                          int64_t o_bytes, int64_t state_bytes, int64_t num_seqs,
@@ -170,6 +170,8 @@ static void buffer_spans(const lta_forward_args *a, int64_t q_bytes, const int64
   s[BUF_G] = (span){"g_gamma", (uintptr_t)a->g_gamma, a->num_heads * (int64_t)sizeof(float)};
   s[BUF_CU] = (span){"cu_seqlens", (uintptr_t)a->cu_seqlens,
                      a->cu_seqlens ? (num_seqs + 1) * (int64_t)sizeof(int64_t) : 0};
+  s[BUF_SI] = (span){"state_indices", (uintptr_t)a->state_indices,
+                     a->state_indices ? num_seqs * (int64_t)sizeof(int64_t) : 0};
   s[BUF_O] = (span){"o", (uintptr_t)a->o, o_bytes};
   s[BUF_ST] = (span){"final_state", (uintptr_t)a->final_state, state_bytes};
 }
@@ -204,67 +206,146 @@ static lta_status check_memory(const span s[BUF_COUNT], lta_device device, const
   const void *ptrs[BUF_COUNT];
   const char *names[BUF_COUNT];
   for (int i = 0; i < BUF_COUNT; i++) ptrs[i] = (const void *)s[i].begin, names[i] = s[i].name;
-  /* g_gamma (and, on the CPU, cu_seqlens) were checked by check_host_readable() before the
-   * host read their values. */
+  /* g_gamma (and, on the CPU, cu_seqlens and state_indices) were checked by
+   * check_host_readable() before the host read their values. */
   ptrs[BUF_G] = NULL;
   if (device == LTA_DEVICE_CUDA) return lta_cuda_check_memory(ptrs, names, BUF_COUNT, fn);
-  ptrs[BUF_CU] = NULL;
+  ptrs[BUF_CU] = ptrs[BUF_SI] = NULL;
   return host_only(ptrs, names, BUF_COUNT, fn);
 }
 
-/* The arrays the host itself reads before any kernel runs (g_gamma on every device, cu_seqlens
- * on the CPU) must be host memory: checked before their values are. */
+/* The arrays the host itself reads before any kernel runs (g_gamma on every device,
+ * cu_seqlens and state_indices on the CPU) must be host memory: checked before their values. */
 static lta_status check_host_readable(const lta_forward_args *a, const char *fn) {
   if (a->device == LTA_DEVICE_CUDA) return lta_cuda_check_host(a->g_gamma, "g_gamma", fn);
-  const void *ptrs[2] = {a->g_gamma, a->cu_seqlens};
-  const char *names[2] = {"g_gamma", "cu_seqlens"};
-  return host_only(ptrs, names, 2, fn);
+  const void *ptrs[3] = {a->g_gamma, a->cu_seqlens, a->state_indices};
+  const char *names[3] = {"g_gamma", "cu_seqlens", "state_indices"};
+  return host_only(ptrs, names, 3, fn);
+}
+
+static int cmp_index(const void *x, const void *y) {
+  const int64_t *a = x, *b = y; /* (value, position) pairs */
+  return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) : (a[1] < b[1] ? -1 : a[1] > b[1]);
+}
+
+/* A state pool: its slot count, and (on the CPU, where the host reads it) every index in range
+ * and none repeated. On CUDA the kernels check the values (LTA_CUDA_MAX_POOL_SEQS bounds the
+ * table each block keeps for that). */
+static lta_status check_pool(const lta_forward_args *a, const char *fn, int64_t N) {
+  if (!a->initial_state && !a->final_state)
+    return lta_fail(LTA_ERR_STATE,
+                    "%s: state_indices=%p is given without initial_state or final_state", fn,
+                    (const void *)a->state_indices);
+  if (a->num_states < 1)
+    return lta_fail(LTA_ERR_STATE,
+                    "%s: num_states=%lld: a state pool (state_indices) needs at least one slot", fn,
+                    (long long)a->num_states);
+  if (a->device == LTA_DEVICE_CUDA) {
+    if (N > LTA_CUDA_MAX_POOL_SEQS)
+      return lta_fail(LTA_ERR_SIZE,
+                      "%s: %lld sequences with state_indices: a CUDA call takes at most %d "
+                      "(the kernels check the indices in shared memory)",
+                      fn, (long long)N, LTA_CUDA_MAX_POOL_SEQS);
+    if (a->num_states > INT32_MAX)
+      return lta_fail(LTA_ERR_SIZE, "%s: num_states=%lld: a CUDA pool has at most %d slots", fn,
+                      (long long)a->num_states, INT32_MAX);
+    return LTA_OK;
+  }
+  const int64_t *idx = a->state_indices;
+  for (int64_t n = 0; n < N; n++)
+    if (idx[n] >= a->num_states)
+      return lta_fail(LTA_ERR_STATE,
+                      "%s: state_indices[%lld]=%lld is out of range: the pool has num_states=%lld "
+                      "slots",
+                      fn, (long long)n, (long long)idx[n], (long long)a->num_states);
+  int64_t *pairs = malloc((size_t)N * 2 * sizeof(int64_t));
+  if (!pairs)
+    return lta_fail(LTA_ERR_NO_MEMORY, "%s: no memory to check %lld state_indices", fn,
+                    (long long)N);
+  int64_t m = 0;
+  for (int64_t n = 0; n < N; n++)
+    if (idx[n] >= 0) pairs[2 * m] = idx[n], pairs[2 * m + 1] = n, m++;
+  qsort(pairs, (size_t)m, 2 * sizeof(int64_t), cmp_index);
+  lta_status st = LTA_OK;
+  for (int64_t i = 1; i < m && st == LTA_OK; i++)
+    if (pairs[2 * i] == pairs[2 * i - 2])
+      st = lta_fail(LTA_ERR_STATE, "%s: state_indices[%lld]=%lld repeats state_indices[%lld]", fn,
+                    (long long)pairs[2 * i + 1], (long long)pairs[2 * i],
+                    (long long)pairs[2 * i - 1]);
+  free(pairs);
+  return st;
+}
+
+/* 1 when every sequence of the call is short enough for the decode kernels. On CUDA with
+ * cu_seqlens the host cannot read the lengths: there the average length decides (the decode
+ * kernels are correct for any length, only slower than the chunked ones for long ones). */
+static int decode_call(const lta_forward_args *a, int64_t N) {
+  if (!a->cu_seqlens) return a->seqlen <= LTA_DECODE_MAX_TOKENS;
+  if (a->device == LTA_DEVICE_CUDA) return a->seqlen <= LTA_DECODE_MAX_TOKENS * N;
+  for (int64_t n = 0; n < N; n++)
+    if (a->cu_seqlens[n + 1] - a->cu_seqlens[n] > LTA_DECODE_MAX_TOKENS) return 0;
+  return 1;
 }
 
 /* The kernel: the exact key first, then the best target; the generic one always applies.
- * CUDA: the tensor-core kernels read 16-byte vectors, so unaligned buffers take the generic
- * kernel. */
-static lta_status select_kernel(const lta_forward_args *a, const char *fn, lta_isa isa,
+ * Short sequences (decode_call) take a decode kernel where one matches. CUDA: the tensor-core
+ * and decode kernels read 16-byte vectors, so unaligned buffers take the generic kernel; the
+ * tensor-core kernels do not take a state pool, so a pool takes a decode kernel (any length) or the generic one. */
+static lta_status select_kernel(const lta_forward_args *a, const char *fn, int64_t N, lta_isa isa,
                                 const lta_entry *forced, const lta_entry **out) {
   lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)a->head_dim_k, (int32_t)a->head_dim_v,
                   (int32_t)a->num_heads, a->reverse != 0, 0};
   size_t count;
   const lta_entry *tab;
   unsigned targets;
-  if (a->device == LTA_DEVICE_CUDA) {
+  int cuda = a->device == LTA_DEVICE_CUDA, decode = decode_call(a, N);
+  int unaligned = 0;
+  if (cuda) {
     lta_status st = LTA_OK;
     targets = lta_cuda_targets(&st, fn);
     if (st != LTA_OK) return st;
     tab = lta_cuda_registry(&count);
-    const void *bufs[] = {a->q, a->k, a->v, a->o};
-    for (int i = 0; i < 4; i++)
-      if ((uintptr_t)bufs[i] % 16) isa = LTA_ISA_GENERIC;
+    const void *bufs[] = {a->q, a->k, a->v, a->o, a->initial_state, a->final_state};
+    for (int i = 0; i < 6; i++)
+      if ((uintptr_t)bufs[i] % 16) unaligned = 1;
+    if (a->state_indices) decode = 1;
   } else {
     targets = lta_cpu_targets();
     tab = lta_registry(&count);
   }
   if (forced) {
     const lta_key *k = &forced->key;
-    int fits = k->op == want.op && k->dtype == want.dtype && k->reverse == want.reverse &&
-               (k->K == 0 || k->K == want.K) && (k->V == 0 || k->V == want.V) &&
-               (k->H == 0 || k->H == want.H) && ((targets >> k->target) & 1) &&
-               (lta_entry_is_generic(forced) || isa != LTA_ISA_GENERIC);
+    int generic = lta_entry_is_generic(forced);
+    /* A decode kernel serves every length; the CUDA tensor-core kernels want aligned buffers
+     * and no pool. */
+    int fits = (k->op == want.op || k->op == LTA_OP_DEC) && k->dtype == want.dtype &&
+               k->reverse == want.reverse && (k->K == 0 || k->K == want.K) &&
+               (k->V == 0 || k->V == want.V) && (k->H == 0 || k->H == want.H) &&
+               ((targets >> k->target) & 1) && (generic || isa != LTA_ISA_GENERIC) &&
+               !(cuda && !generic && (unaligned || (k->op == LTA_OP_FWD && a->state_indices)));
     if (!fits)
       return lta_fail(LTA_ERR_UNSUPPORTED, "%s: kernel %s does not serve this call", fn,
                       forced->name);
     *out = forced;
     return LTA_OK;
   }
+  *out = NULL;
+  if (cuda && unaligned) isa = LTA_ISA_GENERIC;
+  if (decode && isa != LTA_ISA_GENERIC) {
+    want.op = LTA_OP_DEC;
+    *out = cuda ? lta_select(tab, count, &want, targets, isa) : lta_lookup(&want, targets, isa);
+    want.op = LTA_OP_FWD;
+  }
+  if (cuda && a->state_indices) isa = LTA_ISA_GENERIC;
   /* CPU: the built kernels and those registered at run time (lta_register_kernel). */
-  *out = a->device == LTA_DEVICE_CUDA ? lta_select(tab, count, &want, targets, isa)
-                                      : lta_lookup(&want, targets, isa);
+  if (!*out)
+    *out = cuda ? lta_select(tab, count, &want, targets, isa) : lta_lookup(&want, targets, isa);
   if (!*out)
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: no kernel for dtype=%s K=%lld V=%lld reverse=%d isa=%s on %s in this "
                     "build (its kernel set has no generic kernel for this key)",
                     fn, lta_dtype_string(want.dtype), (long long)want.K, (long long)want.V,
-                    want.reverse, lta_isa_name(isa),
-                    a->device == LTA_DEVICE_CUDA ? "CUDA" : "the CPU");
+                    want.reverse, lta_isa_name(isa), cuda ? "CUDA" : "the CPU");
   return LTA_OK;
 }
 
@@ -303,17 +384,20 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   if ((st = check_host_readable(a, fn))) return st;
   if ((st = check_seqlens(a, fn, &N))) return st;
   int has_state = a->initial_state || a->final_state;
-  if (has_state && a->num_states != N)
+  if (a->state_indices) {
+    if ((st = check_pool(a, fn, N))) return st;
+  } else if (has_state && a->num_states != N) {
     return lta_fail(LTA_ERR_STATE, "%s: num_states=%lld does not match the %lld sequences", fn,
                     (long long)a->num_states, (long long)N);
-  if (!has_state && a->num_states != 0 && a->num_states != N)
+  } else if (!has_state && a->num_states != 0 && a->num_states != N) {
     return lta_fail(LTA_ERR_STATE, "%s: num_states=%lld does not match the %lld sequences", fn,
                     (long long)a->num_states, (long long)N);
-  int64_t state_bytes = 0;
-  const int64_t fs[] = {N, H, K, V, 4};
+  }
+  int64_t state_bytes = 0, slots = a->state_indices ? a->num_states : N;
+  const int64_t fs[] = {slots, H, K, V, 4};
   if (!product(&state_bytes, 5, fs))
     return lta_fail(LTA_ERR_SIZE, "%s: states of %lld x %lld x %lld x %lld floats overflow", fn,
-                    (long long)N, (long long)H, (long long)K, (long long)V);
+                    (long long)slots, (long long)H, (long long)K, (long long)V);
   if (!has_state) state_bytes = 0;
   if (a->initial_state && a->final_state && a->initial_state != a->final_state) {
     span s0 = {"initial_state", (uintptr_t)a->initial_state, state_bytes};
@@ -348,7 +432,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   buffer_spans(a, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
   if ((st = check_aliases(bufs, fn))) return st;
   if ((st = check_memory(bufs, a->device, fn))) return st;
-  if ((st = select_kernel(a, fn, isa, forced, &call->kernel))) return st;
+  if ((st = select_kernel(a, fn, N, isa, forced, &call->kernel))) return st;
 
   if (!a->g_gamma) {
     call->owned_g_gamma = malloc((size_t)H * sizeof(float));
@@ -372,6 +456,8 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   p->o = a->o;
   p->initial_state = a->initial_state;
   p->final_state = a->final_state;
+  p->state_index = a->state_indices;
+  p->num_slots = a->state_indices ? a->num_states : N;
   p->cu_seqlens = a->cu_seqlens;
   p->g_gamma = a->g_gamma ? a->g_gamma : call->owned_g_gamma;
   p->scale = a->has_scale ? a->scale : (float)(1.0 / sqrt((double)K));

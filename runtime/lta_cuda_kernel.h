@@ -25,6 +25,10 @@
 /* Most query heads a CUDA call takes: the decays travel in the kernel parameters. */
 #define LTA_CUDA_MAX_HEADS 1024
 
+/* Most sequences a CUDA call with a state pool takes: every block checks the indices for
+ * repeats in a hash table of shared memory (2N ints, rounded up to a power of two). */
+#define LTA_CUDA_MAX_POOL_SEQS 4096
+
 typedef struct lta_cuda_exec {
   void *stream;    /* cudaStream_t */
   void *workspace; /* device memory of NAME_workspace(p, segments) bytes (NULL when that is 0) */
@@ -43,6 +47,8 @@ typedef struct lta_cuda_params {
   float *s1;               /* final states or NULL */
   float *ws;               /* workspace: [N*H][segments][K][V] entering states */
   const int64_t *cu;       /* cu_seqlens or NULL */
+  const int64_t *si;       /* state pool indices [num_seqs] or NULL (see lta_problem) */
+  int64_t slots;           /* the pool's slot count (with si) */
   int64_t batch, seqlen, num_seqs;
   int H, Hkv, K, V;
   int segments;

@@ -5,6 +5,10 @@
  * item = n * num_heads + h; items are independent (each owns its output rows and its state),
  * so a kernel needs no synchronisation and its result does not depend on the thread count.
  *
+ * With p->state_index (a state pool), sequence n's states are slot state_index[n] of the state
+ * arrays, and a sequence whose slot is negative is skipped: no output row, no state written.
+ * lta_item_segment() and lta_state_slot() do that mapping.
+ *
  * Every generated kernel file defines
  *   void   NAME(const lta_problem *p, int64_t first, int64_t last, void *ws);   items [first, last)
  *   size_t NAME_workspace(const lta_problem *p);                                 bytes per thread
@@ -30,8 +34,9 @@
 
 /* The version of this contract (lta_problem, lta_segment and the two functions). Kernels
  * compiled outside the library pass it to lta_register_kernel(), which refuses another one; any
- * change to these types or the functions' meaning must raise it. 2: kernels take a segment. */
-#define LTA_KERNEL_ABI 2
+ * change to these types or the functions' meaning must raise it. 2: kernels take a segment.
+ * 3: states may live in a pool (lta_problem.state_index). */
+#define LTA_KERNEL_ABI 3
 
 typedef struct lta_segment {
   int64_t begin, end; /* steps of the sequence, in walking order */
@@ -48,8 +53,10 @@ typedef struct lta_problem {
   int64_t num_seqs;       /* N: batch, or the number of varlen sequences */
   const void *q, *k, *v;
   void *o;
-  const float *initial_state; /* [N, H, K, V] or NULL (zeros) */
+  const float *initial_state; /* [N, H, K, V] or NULL (zeros); [slots, H, K, V] with a pool */
   float *final_state;         /* [N, H, K, V] or NULL; may equal initial_state */
+  const int64_t *state_index; /* NULL, or [N]: sequence n's state slot, negative = skip it */
+  int64_t num_slots;          /* slots of the state arrays: N, or the pool's with state_index */
   const int64_t *cu_seqlens;  /* [N + 1] or NULL */
   const float *g_gamma;       /* [H]: log decay per query head, finite and <= 0 */
   float scale;                /* multiplies q */
@@ -71,10 +78,22 @@ static inline void lta_seq_rows(const lta_problem *p, int64_t n, int64_t *row0, 
   }
 }
 
-/* What a kernel call covers of the item whose state starts at element state of the state
- * arrays and whose sequence has len tokens: all of it, or p->seg. */
-static inline lta_segment lta_item_segment(const lta_problem *p, int64_t state, int64_t len) {
+/* The state slot of sequence n (n itself without a pool); negative: the sequence is skipped. */
+static inline int64_t lta_state_slot(const lta_problem *p, int64_t n) {
+  return p->state_index ? p->state_index[n] : n;
+}
+
+/* Element offset of item (n, h)'s state in the state arrays. */
+static inline int64_t lta_state_offset(const lta_problem *p, int64_t n, int64_t h) {
+  return (lta_state_slot(p, n) * p->num_heads + h) * p->K * p->V;
+}
+
+/* What a kernel call covers of item (sequence n, head h), whose sequence has len tokens: all
+ * of it, or p->seg. Not for a skipped sequence (lta_state_slot() < 0). */
+static inline lta_segment lta_item_segment(const lta_problem *p, int64_t n, int64_t h,
+                                           int64_t len) {
   if (p->seg) return *p->seg;
+  const int64_t state = lta_state_offset(p, n, h);
   lta_segment s = {0, len, p->initial_state ? p->initial_state + state : NULL,
                    p->final_state ? p->final_state + state : NULL, 1};
   return s;

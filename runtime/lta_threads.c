@@ -111,6 +111,7 @@ static int64_t seq_len(const lta_problem *p, int64_t n) {
 /* Segments per item: as many as threads allow, each at least LTA_SEGMENT_MIN tokens. */
 static int64_t segments_of(const lta_problem *p, int64_t item, int threads) {
   int64_t items = p->num_seqs * p->num_heads, per = threads / items;
+  if (lta_state_slot(p, item / p->num_heads) < 0) return 1; /* skipped: the kernel returns */
   if (per > LTA_SEGMENTS_MAX) per = LTA_SEGMENTS_MAX;
   int64_t most = seq_len(p, item / p->num_heads) / LTA_SEGMENT_MIN;
   int64_t nseg = per < most ? per : most;
@@ -131,7 +132,9 @@ static void segment_task(const lta_job *job, int64_t task, void *ws) {
     seg.s_out = sp->states + (size_t)(task + 1) * kv;
   } else {
     seg.s_in = sp->states + (size_t)task * kv;
-    if (s == nseg - 1 && base->final_state) seg.s_out = base->final_state + (size_t)item * kv;
+    if (s == nseg - 1 && base->final_state)
+      seg.s_out = base->final_state + lta_state_offset(base, item / base->num_heads,
+                                                       item % base->num_heads);
   }
   lta_problem p = *base;
   p.seg = &seg;
@@ -148,8 +151,10 @@ static void combine_task(const lta_job *job, int64_t item, void *ws) {
   int64_t s0 = sp->seg0[item], nseg = sp->seg0[item + 1] - s0;
   const int64_t *cut = sp->cut + s0 + item;
   float *E = sp->states + (size_t)s0 * kv;
+  if (lta_state_slot(p, item / p->num_heads) < 0) return; /* a skipped sequence */
   if (p->initial_state)
-    memcpy(E, p->initial_state + (size_t)item * kv, kv * sizeof(float));
+    memcpy(E, p->initial_state + lta_state_offset(p, item / p->num_heads, item % p->num_heads),
+           kv * sizeof(float));
   else
     memset(E, 0, kv * sizeof(float));
   const float g = p->g_gamma[item % p->num_heads];

@@ -2,7 +2,7 @@
 -- the template for each op and target family. lta-gen takes the product of the axes, asks
 -- keep() about each combination, and renders one file per kept kernel (see gen/spec.c).
 
-axis "op"     { "fwd" }                        -- forward of SPEC section 1 (backward, decode later)
+axis "op"     { "fwd", "dec" }                 -- forward of SPEC section 1; its decode form (few tokens)
 axis "dtype"  { "f32", "f16", "bf16" }         -- element type of q, k, v, o; states are always f32
 axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken at run time
 axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
@@ -16,6 +16,13 @@ local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
                      ["256x256"] = true, ["64x128"] = true }
 
 keep(function(k)
+  if k.op == "dec" then
+    -- Decode (a few tokens per sequence, the state read and written once): the head dims in
+    -- use, every dtype (its arithmetic is fp32 throughout); on CUDA one kernel serves every GPU
+    -- (it is bound by memory, not by the tensor cores); any head count.
+    if not pairs_kept[k.K .. "x" .. k.V] or k.H ~= 0 then return false end
+    return k.family == "cpu" or k.target == "cuda"
+  end
   if k.family == "cuda" then
     -- The generic CUDA kernel (target "cuda", any K, V, H, every dtype) serves every valid
     -- shape. Tensor-core kernels (f16/bf16 operands, fp32 accumulation) are specialised on the
@@ -39,4 +46,6 @@ keep(function(k)
 end)
 
 template { op = "fwd", family = "cpu", file = "cpu_fwd.c.lt" }
+template { op = "dec", family = "cpu", file = "cpu_fwd.c.lt" }
 template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }
+template { op = "dec", family = "cuda", file = "cuda_fwd.cu.lt" }

@@ -81,6 +81,7 @@ START_TEST(registry_has_fallbacks) {
   for (size_t i = 0; i < n; i++) {
     lta_key want = tab[i].key;
     want.K = 48, want.V = 80; /* a shape no generated kernel has */
+    want.op = LTA_OP_FWD;       /* a decode call falls back to the forward's (lta_check.c) */
     const lta_entry *e = lta_select(tab, n, &want, 1u << LTA_TARGET_SCALAR, LTA_ISA_AUTO);
     ck_assert_msg(e && lta_entry_is_generic(e), "no generic fallback for %s", tab[i].name);
   }

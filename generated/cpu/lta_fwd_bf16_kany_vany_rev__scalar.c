@@ -35,24 +35,25 @@
 void lta_fwd_bf16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_fwd_bf16_kany_vany_rev__scalar_workspace(const lta_problem *p);
 
-/* One (sequence, head) item, or the segment of it that p->seg names: its state in ws, its
- * tokens last to first. */
+/* One (sequence, head) item, or the segment of it that p->seg names, its tokens
+ * last to first: the state is updated where it leaves (in place for decode), else in ws. */
 static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_t item, float *ws) {
   const int64_t K = p->K, V = p->V;
   const int64_t H = p->num_heads;
   const int64_t Hkv = p->num_kv_heads;
   const int64_t n = item / H, h = item % H, hk = h / (H / Hkv);
+  if (lta_state_slot(p, n) < 0) return; /* a skipped sequence of a state pool */
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
-  const lta_segment sg = lta_item_segment(p, (n * H + h) * K * V, row1 - row0);
+  const lta_segment sg = lta_item_segment(p, n, h, row1 - row0);
 
-  float *S = ws;
-  float *qb = S + lta_ws_floats(K * V), *kb = qb + lta_ws_floats(K);
+  float *S = sg.s_out ? sg.s_out : ws;
+  float *qb = ws + lta_ws_floats(K * V), *kb = qb + lta_ws_floats(K);
   float *vb = kb + lta_ws_floats(K), *ob = vb + lta_ws_floats(V);
-  if (sg.s_in)
-    memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
-  else
+  if (!sg.s_in)
     memset(S, 0, (size_t)(K * V) * sizeof(float));
+  else if (sg.s_in != S) /* disjoint: the checks allow the same buffer or none of it */
+    memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
 
   const float lam = expf(p->g_gamma[h]);
   const LTA_V_VEC lamv = LTA_V_SET1(lam);
@@ -108,7 +109,6 @@ static void lta_fwd_bf16_kany_vany_rev__scalar_item(const lta_problem *p, int64_
     }
     if (sg.outputs) lta_store_bf16(o + (r * H + h) * V, ob, V);
   }
-  if (sg.s_out) memcpy(sg.s_out, S, (size_t)(K * V) * sizeof(float));
 }
 
 void lta_fwd_bf16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
@@ -117,6 +117,7 @@ void lta_fwd_bf16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int
 
 size_t lta_fwd_bf16_kany_vany_rev__scalar_workspace(const lta_problem *p) {
   const int64_t K = p->K, V = p->V;
+  (void)p;
   return sizeof(float) * (lta_ws_floats(K * V) + 2 * lta_ws_floats(K) + 2 * lta_ws_floats(V));
 }
 

@@ -59,7 +59,7 @@ static void lta_fwd_f16_k32_v32__avx2_group(const lta_problem *p, int64_t item0,
   const int64_t n = item0 / H, h0 = item0 % H, G = item1 - item0;
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
-  const lta_segment span = lta_item_segment(p, (n * H + h0) * K * V, row1 - row0);
+  const lta_segment span = lta_item_segment(p, n, h0, row1 - row0);
 
   float *Qs = ws, *Kt = Qs + lta_ws_floats(C * K), *Kc = Kt + lta_ws_floats(K * C);
   float *Vc = Kc + lta_ws_floats(C * K), *Vd = Vc + lta_ws_floats(C * V);
@@ -68,7 +68,7 @@ static void lta_fwd_f16_k32_v32__avx2_group(const lta_problem *p, int64_t item0,
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Kt, 0, (size_t)(K * C) * sizeof(float));
   for (int64_t e = 0; e < G; e++) {
-    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    const lta_segment sg = lta_item_segment(p, n, h0 + e, row1 - row0);
     float *S = states + e * lta_ws_floats(K * V), *D = decays + e * lta_ws_floats(C + 1);
     if (sg.s_in)
       memcpy(S, sg.s_in, (size_t)(K * V) * sizeof(float));
@@ -523,7 +523,7 @@ static void lta_fwd_f16_k32_v32__avx2_group(const lta_problem *p, int64_t item0,
       }
   }
   for (int64_t e = 0; e < G; e++) {
-    const lta_segment sg = lta_item_segment(p, (n * H + h0 + e) * K * V, row1 - row0);
+    const lta_segment sg = lta_item_segment(p, n, h0 + e, row1 - row0);
     if (sg.s_out) memcpy(sg.s_out, states + e * lta_ws_floats(K * V), (size_t)(K * V) * sizeof(float));
   }
 }
@@ -533,7 +533,8 @@ void lta_fwd_f16_k32_v32__avx2(const lta_problem *p, int64_t first, int64_t last
   const int64_t H = p->num_heads;
   while (first < last) {
     const int64_t end = (first / H + 1) * H < last ? (first / H + 1) * H : last;
-    lta_fwd_f16_k32_v32__avx2_group(p, first, end, (float *)ws);
+    if (lta_state_slot(p, first / H) >= 0) /* else a skipped sequence of a state pool */
+      lta_fwd_f16_k32_v32__avx2_group(p, first, end, (float *)ws);
     first = end;
   }
 }

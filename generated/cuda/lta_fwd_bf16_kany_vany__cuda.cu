@@ -60,6 +60,45 @@ __device__ bool seqlens_ok(const lta_cuda_params &P) {
   return __syncthreads_or(bad) == 0;
 }
 
+/* The state slot of sequence n: n itself, or P.si[n] with a pool (negative: skip it). */
+__device__ __forceinline__ int64_t state_slot(const lta_cuda_params &P, int64_t n) {
+  return P.si ? P.si[n] : n;
+}
+
+/* Ints of the hash table pool_ok() keeps in shared memory: 2N rounded up to a power of two. */
+__host__ __device__ inline int pool_table(int64_t num_seqs) {
+  int t = 1;
+  while (t < 2 * num_seqs) t <<= 1;
+  return t;
+}
+
+/* A pool's indices live in device memory too: every block checks them (each below the slot
+ * count, no non-negative one repeated) before writing anything, with an open-addressing table
+ * of pool_table(N) ints in shared memory. */
+__device__ bool pool_ok(const lta_cuda_params &P, int *table) {
+  if (!P.si) return true;
+  const int size = pool_table(P.num_seqs);
+  for (int i = threadIdx.x; i < size; i += blockDim.x) table[i] = -1;
+  __syncthreads();
+  int bad = 0;
+  for (int64_t n = threadIdx.x; n < P.num_seqs && !bad; n += blockDim.x) {
+    const int64_t s = P.si[n];
+    if (s >= P.slots) bad = 1;
+    if (s < 0 || bad) continue;
+    unsigned h = ((unsigned)s * 2654435761u) & (unsigned)(size - 1);
+    for (;;) {
+      const int prev = atomicCAS(&table[h], -1, (int)s);
+      if (prev == -1) break;
+      if (prev == (int)s) {
+        bad = 1;
+        break;
+      }
+      h = (h + 1) & (unsigned)(size - 1);
+    }
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
 /* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
  * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
  * which the states kernel left in slot s). One thread per state element. */
@@ -103,14 +142,16 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
   const int h = (int)(pair % P.H), hk = h / (P.H / P.Hkv), v0 = (int)(blockIdx.x % tiles) * GV;
   const int cols = V - v0 < GV ? V - v0 : GV;
   float *S = smem, *qs = S + (size_t)K * GV, *ks = qs + K, *vs = ks + K, *red = vs + GV;
-  if (!seqlens_ok(P)) return;
+  if (!seqlens_ok(P) || !pool_ok(P, (int *)(red + (kThreads / GV) * GV))) return;
+  const int64_t slot = state_slot(P, n), state = (slot * P.H + h) * K;
+  if (slot < 0) return;
   int64_t row0, len;
   seq_rows(P, n, &row0, &len);
   const int c = threadIdx.x % GV, r = threadIdx.x / GV;
   const bool active = r < groups && c < cols;
   for (int i = threadIdx.x; i < K * GV; i += kThreads) {
     const int ii = i / GV, cc = i % GV;
-    S[i] = (P.s0 && cc < cols) ? P.s0[(pair * K + ii) * V + v0 + cc] : 0.0f;
+    S[i] = (P.s0 && cc < cols) ? P.s0[(state + ii) * V + v0 + cc] : 0.0f;
   }
   /* Rounded once from double: an ulp off in lam would grow with the sequence length. */
   const float lam = (float)exp((double)P.g[h]);
@@ -146,15 +187,16 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
     __syncthreads();
     for (int i = threadIdx.x; i < K * GV; i += kThreads) {
       const int ii = i / GV, cc = i % GV;
-      if (cc < cols) P.s1[(pair * K + ii) * V + v0 + cc] = S[i];
+      if (cc < cols) P.s1[(state + ii) * V + v0 + cc] = S[i];
     }
   }
 }
 
 
-static size_t generic_smem(int K) {
-  const int GV = generic_cols(K);
-  return sizeof(float) * ((size_t)K * GV + 2 * (size_t)K + GV + (size_t)(kThreads / GV) * GV);
+static size_t generic_smem(const lta_problem *p) {
+  const int K = (int)p->K, GV = generic_cols(K);
+  return sizeof(float) * ((size_t)K * GV + 2 * (size_t)K + GV + (size_t)(kThreads / GV) * GV) +
+         (p->state_index ? sizeof(int) * (size_t)pool_table(p->num_seqs) : 0);
 }
 
 extern "C" int lta_fwd_bf16_kany_vany__cuda_segments(const lta_problem *p, int num_sms) {
@@ -174,7 +216,7 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
 extern "C" int lta_fwd_bf16_kany_vany__cuda(const lta_problem *p, const lta_cuda_exec *x) {
   lta_cuda_params local;
   fill_params(p, &local, NULL, 1);
-  const size_t smem = generic_smem((int)p->K);
+  const size_t smem = generic_smem(p);
   cudaError_t err = cudaFuncSetAttribute(generic_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          (int)smem);
   if (err != cudaSuccess) return (int)err;
@@ -193,6 +235,8 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
   P->s1 = p->final_state;
   P->ws = (float *)ws;
   P->cu = p->cu_seqlens;
+  P->si = p->state_index;
+  P->slots = p->num_slots;
   P->batch = p->batch;
   P->seqlen = p->seqlen;
   P->num_seqs = p->num_seqs;

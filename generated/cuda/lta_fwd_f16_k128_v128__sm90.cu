@@ -60,6 +60,45 @@ __device__ bool seqlens_ok(const lta_cuda_params &P) {
   return __syncthreads_or(bad) == 0;
 }
 
+/* The state slot of sequence n: n itself, or P.si[n] with a pool (negative: skip it). */
+__device__ __forceinline__ int64_t state_slot(const lta_cuda_params &P, int64_t n) {
+  return P.si ? P.si[n] : n;
+}
+
+/* Ints of the hash table pool_ok() keeps in shared memory: 2N rounded up to a power of two. */
+__host__ __device__ inline int pool_table(int64_t num_seqs) {
+  int t = 1;
+  while (t < 2 * num_seqs) t <<= 1;
+  return t;
+}
+
+/* A pool's indices live in device memory too: every block checks them (each below the slot
+ * count, no non-negative one repeated) before writing anything, with an open-addressing table
+ * of pool_table(N) ints in shared memory. */
+__device__ bool pool_ok(const lta_cuda_params &P, int *table) {
+  if (!P.si) return true;
+  const int size = pool_table(P.num_seqs);
+  for (int i = threadIdx.x; i < size; i += blockDim.x) table[i] = -1;
+  __syncthreads();
+  int bad = 0;
+  for (int64_t n = threadIdx.x; n < P.num_seqs && !bad; n += blockDim.x) {
+    const int64_t s = P.si[n];
+    if (s >= P.slots) bad = 1;
+    if (s < 0 || bad) continue;
+    unsigned h = ((unsigned)s * 2654435761u) & (unsigned)(size - 1);
+    for (;;) {
+      const int prev = atomicCAS(&table[h], -1, (int)s);
+      if (prev == -1) break;
+      if (prev == (int)s) {
+        bad = 1;
+        break;
+      }
+      h = (h + 1) & (unsigned)(size - 1);
+    }
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
 /* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
  * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
  * which the states kernel left in slot s). One thread per state element. */
@@ -571,6 +610,8 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
   P->s1 = p->final_state;
   P->ws = (float *)ws;
   P->cu = p->cu_seqlens;
+  P->si = p->state_index;
+  P->slots = p->num_slots;
   P->batch = p->batch;
   P->seqlen = p->seqlen;
   P->num_seqs = p->num_seqs;
