@@ -7,6 +7,8 @@
  * device-to-device copy bandwidth measured in the same run) and the fraction of it reached,
  * and effective TFLOP/s (the minimal 4*K*V flops per token and head). Also B=1, T=65536 with
  * the time split off (one segment), to show what the split buys.
+ * Then decode (issue 6): B=128, H=64 and B=32, H=16, K=V=128, one token, states in place,
+ * plain and pooled: microseconds a call and the bytes moved over the copy bandwidth.
  */
 #include <cuda_runtime_api.h>
 #include <stdint.h>
@@ -111,6 +113,99 @@ static float time_forward(lta_forward_args *a, int no_split) {
   return (t[9] + t[10]) / 2;
 }
 
+/* ---- decode ---- */
+
+/* Median microseconds a decode call takes end to end from C: calls issued back to back (each
+ * on the next of `rot` state buffers, so that the states come from memory, not from L2), timed
+ * with CUDA events around each run of 50 calls; the median of 15 runs after 2 warm-up runs. */
+static double time_decode(lta_forward_args *a, float **states, int rot) {
+  cudaEvent_t e0, e1;
+  CHECK(cudaEventCreate(&e0));
+  CHECK(cudaEventCreate(&e1));
+  enum { CALLS = 50, RUNS = 15 };
+  float t[RUNS];
+  for (int r = 0; r < RUNS + 2; r++) {
+    CHECK(cudaEventRecord(e0, 0));
+    for (int c = 0; c < CALLS; c++) {
+      a->initial_state = a->final_state = states[c % rot];
+      if (lta_forward(a) != LTA_OK) {
+        fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+        exit(1);
+      }
+    }
+    CHECK(cudaEventRecord(e1, 0));
+    CHECK(cudaEventSynchronize(e1));
+    if (r >= 2) CHECK(cudaEventElapsedTime(&t[r - 2], e0, e1));
+  }
+  qsort(t, RUNS, sizeof t[0], cmp_float);
+  cudaEventDestroy(e0), cudaEventDestroy(e1);
+  return t[RUNS / 2] * 1e3 / CALLS;
+}
+
+/* Decode of SPEC section 6 / issue 6: one token per sequence, bf16 q, k, v, o, fp32 states
+ * updated in place; plain (one state per sequence) and through a pool (state_indices, a
+ * shuffled permutation of the slots). Bytes: the states read and written, q, k, v read, o
+ * written. */
+static void bench_decode(double bw, FILE *out) {
+  printf("\ndecode, T=1, bf16 inputs, fp32 states in place; us a call end to end from C\n");
+  printf("%-22s %-30s %6s %9s %9s %8s\n", "B,H,K=V", "kernel", "pool", "us", "GB/s",
+         "of copy");
+  const int64_t cases[][3] = {{128, 64, 128}, {32, 16, 128}};
+  for (int ci = 0; ci < 2; ci++)
+    for (int pooled = 0; pooled < 2; pooled++) {
+      const int64_t B = cases[ci][0], H = cases[ci][1], K = cases[ci][2];
+      const size_t nqk = (size_t)(B * H * K), nst = (size_t)(B * H * K * K);
+      /* Enough buffers to hold 4 x the H200's 50 MB L2, at least 2. */
+      int rot = (int)((size_t)(256 << 20) / (nst * 4)) + 1;
+      rot = rot < 2 ? 2 : (rot > 16 ? 16 : rot);
+      uint16_t *q, *k, *v, *o;
+      float *states[16];
+      int64_t *idx = NULL;
+      CHECK(cudaMalloc((void **)&q, nqk * 2));
+      CHECK(cudaMalloc((void **)&k, nqk * 2));
+      CHECK(cudaMalloc((void **)&v, nqk * 2));
+      CHECK(cudaMalloc((void **)&o, nqk * 2));
+      fill_random(q, nqk, 11), fill_random(k, nqk, 12), fill_random(v, nqk, 13);
+      for (int r = 0; r < rot; r++) {
+        CHECK(cudaMalloc((void **)&states[r], nst * 4));
+        CHECK(cudaMemset(states[r], 0, nst * 4));
+      }
+      if (pooled) {
+        int64_t *h = malloc((size_t)B * sizeof *h);
+        for (int64_t n = 0; n < B; n++) h[n] = (n * 37 + 11) % B; /* 37 is prime to B */
+        CHECK(cudaMalloc((void **)&idx, (size_t)B * sizeof *idx));
+        CHECK(cudaMemcpy(idx, h, (size_t)B * sizeof *idx, cudaMemcpyHostToDevice));
+        free(h);
+      }
+      lta_forward_args a;
+      lta_forward_args_init(&a);
+      a.device = LTA_DEVICE_CUDA, a.dtype = LTA_BF16;
+      a.batch = B, a.seqlen = 1, a.num_heads = a.num_kv_heads = H;
+      a.head_dim_k = a.head_dim_v = K;
+      a.q = q, a.k = k, a.v = v, a.o = o;
+      a.initial_state = a.final_state = states[0], a.num_states = B, a.state_indices = idx;
+      a.layer_idx = 3, a.num_layers = 24;
+      const char *name = "?";
+      if (lta_forward_kernel(&a, &name) != LTA_OK) {
+        fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+        exit(1);
+      }
+      double us = time_decode(&a, states, rot);
+      double bytes = 2.0 * (double)nst * 4 + 4.0 * (double)nqk * 2;
+      double gbs = bytes / (us * 1e-6) / 1e9;
+      char label[64];
+      snprintf(label, sizeof label, "%lld,%lld,%lld", (long long)B, (long long)H, (long long)K);
+      printf("%-22s %-30s %6s %9.1f %9.0f %7.0f%%\n", label, name, pooled ? "yes" : "no", us,
+             gbs, 100.0 * gbs * 1e9 / bw);
+      if (out)
+        fprintf(out, "decode,%lld,%lld,%lld,%s,%s,%.2f,%.1f,%.3f\n", (long long)B, (long long)H,
+                (long long)K, name, pooled ? "pool" : "plain", us, gbs, gbs * 1e9 / bw);
+      cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
+      for (int r = 0; r < rot; r++) cudaFree(states[r]);
+      if (idx) cudaFree(idx);
+    }
+}
+
 int main(int argc, char **argv) {
   const char *csv = NULL;
   for (int i = 1; i < argc; i++) {
@@ -171,6 +266,8 @@ int main(int argc, char **argv) {
               no_split ? "off" : "auto", ms, floor_ms, floor_ms / ms, tflops);
     cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(st);
   }
+  if (out) fprintf(out, "decode,B,H,K,kernel,states,us,GB_s,fraction_of_copy\n");
+  bench_decode(bw, out);
   if (out) fclose(out);
   return 0;
 }

@@ -3,8 +3,8 @@
 The library is looked up, in order, at $LIGHTATTN_LIBRARY (a file path), next to this package
 (a liblightattn.so* copied into it), then by the system's loader (LD_LIBRARY_PATH, ld.so.conf,
 the usual prefixes). ForwardArgs mirrors `lta_forward_args` of lightattn.h field by field, in
-order, including the CUDA fields appended at its end (device, stream, workspace,
-workspace_bytes): a library built before them reads only the leading part, which is the same.
+order, including the fields appended at its end (device, stream, workspace, workspace_bytes,
+state_indices): a library built before them reads only the leading part, which is the same.
 """
 import ctypes
 import ctypes.util
@@ -55,6 +55,8 @@ class ForwardArgs(ctypes.Structure):
         ("stream", ctypes.c_void_p),
         ("workspace", ctypes.c_void_p),
         ("workspace_bytes", ctypes.c_size_t),
+        # The state pool (decode): NULL keeps one state per sequence.
+        ("state_indices", ctypes.c_void_p),
     ]
 
 
