@@ -3,7 +3,8 @@
  * The input is read as a description of a call: dtype, batch or varlen lengths, tokens, heads
  * (MHA, GQA, MQA), head dims (tiny and odd ones, and the generated ones), states (none, initial,
  * final, in place), decay (the seed's formula or an explicit g_gamma), scale, direction, ISA,
- * thread count, and the seed of the random q, k, v and state values. Buffers are allocated at
+ * thread count, a state pool (state_indices over a few more slots than sequences, one sequence
+ * sometimes skipped) and the seed of the random q, k, v and state values. Buffers are allocated at
  * exactly the sizes that description needs (AddressSanitizer catches a byte past them). Then,
  * sometimes, one argument is made wrong in a way the library must detect (a bad size, NULL,
  * overlapping buffers, malformed cu_seqlens, a positive decay, a byte count that overflows, ...).
@@ -47,16 +48,21 @@ static unsigned u16(bytes *b) { return u8(b) | u8(b) << 8; }
   } while (0)
 
 static const char *describe(const lta_forward_args *a) {
-  static char s[512];
+  static char s[600];
   snprintf(s, sizeof s,
            "dtype=%d B=%lld T=%lld H=%lld/%lld K=%lld V=%lld q=%p k=%p v=%p o=%p s0=%p sT=%p "
-           "N=%lld cu=%p nseq=%lld g=%p layer=%d/%d scale=%d:%g rev=%d isa=%d threads=%d",
+           "N=%lld cu=%p nseq=%lld g=%p layer=%d/%d scale=%d:%g rev=%d isa=%d threads=%d "
+           "state_indices=%p [%lld %lld %lld %lld]",
            (int)a->dtype, (long long)a->batch, (long long)a->seqlen, (long long)a->num_heads,
            (long long)a->num_kv_heads, (long long)a->head_dim_k, (long long)a->head_dim_v, a->q,
            a->k, a->v, a->o, (const void *)a->initial_state, (void *)a->final_state,
            (long long)a->num_states, (const void *)a->cu_seqlens, (long long)a->num_seqs,
            (const void *)a->g_gamma, a->layer_idx, a->num_layers, a->has_scale,
-           (double)a->scale, a->reverse, (int)a->isa, a->num_threads);
+           (double)a->scale, a->reverse, (int)a->isa, a->num_threads,
+           (const void *)a->state_indices, (long long)(a->state_indices ? a->state_indices[0] : 0),
+           (long long)(a->state_indices && a->num_seqs > 1 ? a->state_indices[1] : 0),
+           (long long)(a->state_indices && a->num_seqs > 2 ? a->state_indices[2] : 0),
+           (long long)(a->state_indices && a->num_seqs > 3 ? a->state_indices[3] : 0));
   return s;
 }
 
@@ -69,9 +75,25 @@ static int64_t head_dim(bytes *b) {
 
 /* One argument made wrong in a way lta_forward must detect. Returns 0 if the chosen kind does
  * not apply to this call (then the call stays valid). */
-static int corrupt(lta_forward_args *a, bytes *b, int64_t *cu_bad, float *g_bad, int64_t N) {
-  unsigned kind = u8(b) % 18, v = u8(b);
+static int corrupt(lta_forward_args *a, bytes *b, int64_t *cu_bad, float *g_bad, int64_t N,
+                   int64_t *idx_bad) {
+  unsigned kind = u8(b) % 19, v = u8(b);
   switch (kind) {
+    case 18: /* a bad state pool */
+      if (!a->state_indices) return 0;
+      memcpy(idx_bad, a->state_indices, (size_t)N * sizeof *idx_bad);
+      a->state_indices = idx_bad;
+      if (v % 4 == 0) {
+        idx_bad[v / 4 % N] = a->num_states + v / 16 % 3; /* past the pool */
+      } else if (v % 4 == 1) {                              /* one slot twice */
+        if (N < 2) return 0;
+        idx_bad[0] = idx_bad[1 + v / 4 % (N - 1)] = v / 16 % a->num_states;
+      } else if (v % 4 == 2) {
+        a->num_states = 0;
+      } else {
+        a->initial_state = a->final_state = NULL;
+      }
+      return 1;
     case 0: a->dtype = (lta_dtype)(v % 2 ? 0 : 4 + v); return 1;
     case 1: a->batch = v % 2 ? 0 : -(int64_t)v - 1; return 1;
     case 2: a->seqlen = v % 2 ? 0 : -1; return 1;
@@ -98,7 +120,15 @@ static int corrupt(lta_forward_args *a, bytes *b, int64_t *cu_bad, float *g_bad,
       else if (v % 5 == 3) a->batch = 2;
       else a->num_seqs = 0;
       return 1;
-    case 9: a->num_states = N + 1 + v % 3; return 1;
+    case 9:
+      if (a->state_indices) { /* a pool one slot short of its largest index (or none) */
+        int64_t m = -1;
+        for (int64_t n = 0; n < N; n++) m = a->state_indices[n] > m ? a->state_indices[n] : m;
+        a->num_states = m > 0 ? m : 0;
+      } else {
+        a->num_states = N + 1 + v % 3;
+      }
+      return 1;
     case 10:
       a->g_gamma = NULL;
       if (v % 3 == 0) a->num_layers = -(int)(v / 3);
@@ -235,6 +265,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int init = flags & 1, final_mode = flags >> 1 & 3, reverse = flags >> 3 & 1,
       explicit_g = flags >> 4 & 1, has_scale = flags >> 5 & 1;
   if (final_mode == 3 || (final_mode == 2 && !init)) final_mode = 1; /* 2: in place */
+  /* A state pool: N of `slots` slots, a shuffled choice, one sequence sometimes skipped (-1). */
+  int pool = (flags >> 6 & 1) && (init || final_mode);
+  int64_t slots = pool ? N + u8(&in) % 3 : N, idx[6];
+  if (pool) {
+    int64_t perm[6];
+    for (int64_t i = 0; i < slots; i++) perm[i] = i;
+    for (int64_t i = slots - 1; i > 0; i--) {
+      int64_t j = u8(&in) % (i + 1), x = perm[i];
+      perm[i] = perm[j], perm[j] = x;
+    }
+    for (int64_t n = 0; n < N; n++) idx[n] = perm[n];
+    unsigned skip = u8(&in);
+    if (skip < 96) idx[skip % N] = -1;
+  }
   lta_isa isa = (lta_isa)(u8(&in) % 6);
   unsigned t = u8(&in);
   int threads = t < 192 ? 1 : (int)(t % 4); /* 0: automatic; mostly 1, threads cost time */
@@ -244,13 +288,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int corrupting = u8(&in) < 64;
 
   size_t es = ref_elem_size(dt);
-  int64_t rows = B * T, o_elems = rows * H * V, s_elems = N * H * K * V;
+  int64_t rows = B * T, o_elems = rows * H * V, s_elems = slots * H * K * V;
   size_t o_bytes = (size_t)o_elems * es, s_bytes = (size_t)s_elems * sizeof(float);
   void *q = exact((size_t)(rows * H * K) * es), *k = exact((size_t)(rows * Hkv * K) * es);
   void *v = exact((size_t)(rows * Hkv * V) * es), *o = exact(o_bytes);
   float *s0 = init ? exact(s_bytes) : NULL, *sT = final_mode == 1 ? exact(s_bytes) : NULL;
   float *g = exact((size_t)H * sizeof *g), *g_bad = exact((size_t)H * sizeof *g_bad);
-  int64_t cu_bad[5];
+  int64_t cu_bad[5], idx_bad[6];
   ref_rng rng = {seed * 0x9E3779B97F4A7C15ull + 1};
   ref_fill(&rng, dt, q, rows * H * K, 1.0);
   ref_fill(&rng, dt, k, rows * Hkv * K, 1.0);
@@ -275,7 +319,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   a.q = q, a.k = k, a.v = v, a.o = o;
   a.initial_state = s0;
   a.final_state = final_mode == 2 ? s0 : sT;
-  a.num_states = (s0 || a.final_state) ? N : 0;
+  a.num_states = (s0 || a.final_state) ? slots : 0;
+  if (pool) a.state_indices = idx;
   if (varlen) a.cu_seqlens = cu, a.num_seqs = N;
   if (explicit_g) a.g_gamma = g;
   a.layer_idx = layer;
@@ -287,7 +332,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   a.num_threads = threads;
 
   int expect_ok = T > 0 && lta_isa_supported(isa);
-  if (corrupting && corrupt(&a, &in, cu_bad, g_bad, N)) expect_ok = 0;
+  if (corrupting && corrupt(&a, &in, cu_bad, g_bad, N, idx_bad)) expect_ok = 0;
 
   /* The reference first: in place, the call overwrites the initial state. Errors are measured
    * against the largest magnitude the sums went through (the reference on |q|, |k|, |v|, |S0|):
@@ -295,10 +340,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * "largest reference value" sees. f16 adds its smallest normal, 2^-14, below which its grid
    * is absolute. */
   double *o_ref = NULL, *s_ref = NULL, o_norm = 0, s_norm = 0;
+  const int64_t KV = K * V, seq_elems = N * H * KV; /* the reference's states: one a sequence */
+  float *s0_seq = s0; /* a pool's: each sequence's slot (zeros for a skipped one) */
+  if (pool && s0) {
+    s0_seq = exact((size_t)seq_elems * sizeof(float));
+    for (int64_t n = 0; n < N; n++)
+      for (int64_t e = 0; e < H * KV; e++)
+        s0_seq[n * H * KV + e] = idx[n] >= 0 ? s0[idx[n] * H * KV + e] : 0.0f;
+  }
   if (expect_ok) {
     o_ref = exact((size_t)o_elems * sizeof(double));
-    s_ref = exact((size_t)s_elems * sizeof(double));
-    ref_case r = {dt, B, T, H, Hkv, K, V, reverse, q, k, v, s0, varlen ? cu : NULL, N, g,
+    s_ref = exact((size_t)seq_elems * sizeof(double));
+    ref_case r = {dt, B, T, H, Hkv, K, V, reverse, q, k, v, s0_seq, varlen ? cu : NULL, N, g,
                   has_scale ? scale : (float)(1.0 / sqrt((double)K)), o_ref, s_ref};
     ref_forward(&r);
     o_norm = magnitude(&r, dt == LTA_F16 ? 0x1p-14 : 0.0, &s_norm);
@@ -315,11 +368,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
          lta_status_name(st_kernel));
   if (st == LTA_OK) {
     if (!expect_ok) FAIL("a call that must be rejected succeeded (kernel %s)", name);
+    /* A skipped sequence's rows keep their bytes (then count as exact below). */
+    for (int64_t n = 0; pool && n < N; n++) {
+      if (idx[n] >= 0) continue;
+      int64_t r0 = varlen ? cu[n] : n * T, r1 = varlen ? cu[n + 1] : (n + 1) * T;
+      size_t at = (size_t)(r0 * H * V) * es, len = (size_t)((r1 - r0) * H * V) * es;
+      if (memcmp((char *)o + at, (char *)o_copy + at, len))
+        FAIL("%s wrote the output rows of skipped sequence %lld", name, (long long)n);
+      for (int64_t i = r0 * H * V; i < r1 * H * V; i++) o_ref[i] = ref_decode(dt, o, i);
+    }
     double err = max_abs_error(dt, o, o_ref, o_elems) / o_norm;
     if (!(err <= ref_tol(dt)))
       FAIL("%s: output error %.3g > %.3g", name, err, ref_tol(dt));
-    if (a.final_state) {
-      double serr = max_abs_error(LTA_F32, a.final_state, s_ref, s_elems) / s_norm;
+    /* Each slot: a sequence's state, or (owned by none) the bytes it had. */
+    const float *before = a.final_state == s0 ? s0_copy : sT_copy;
+    for (int64_t sl = 0; a.final_state && sl < slots; sl++) {
+      int64_t owner = pool ? -1 : sl;
+      for (int64_t n = 0; pool && n < N; n++)
+        if (idx[n] == sl) owner = n;
+      const float *got = a.final_state + sl * H * KV;
+      if (owner < 0) {
+        if (memcmp(got, before + sl * H * KV, (size_t)(H * KV) * sizeof(float)))
+          FAIL("%s wrote slot %lld, which no sequence owns", name, (long long)sl);
+        continue;
+      }
+      double serr = max_abs_error(LTA_F32, got, s_ref + owner * H * KV, H * KV) / s_norm;
       if (!(serr <= TOL_F32)) FAIL("%s: final state error %.3g > %.3g", name, serr, TOL_F32);
     }
     if (s0 && a.final_state != s0 && memcmp(s0, s0_copy, s_bytes))
@@ -335,5 +408,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   free(o_ref), free(s_ref), free(o_copy), free(s0_copy), free(sT_copy), free(q_copy);
   free(q), free(k), free(v), free(o), free(s0), free(sT), free(g), free(g_bad);
+  if (s0_seq != s0) free(s0_seq);
   return 0;
 }

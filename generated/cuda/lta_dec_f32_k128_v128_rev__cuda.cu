@@ -137,17 +137,19 @@ __global__ void __launch_bounds__(DNT) decode_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) float red[]; /* [2][WARPS][DV], then pool_ok's table */
   const int64_t pair = blockIdx.x / VTILES, n = pair / P.H;
   const int h = (int)(pair % P.H), hk = h / (P.H / P.Hkv), v0 = (int)(blockIdx.x % VTILES) * DV;
-  if (!seqlens_ok(P) || !pool_ok(P, (int *)(red + 2 * WARPS * DV))) return;
-  const int64_t slot = state_slot(P, n);
-  if (slot < 0) return;
   const int c = threadIdx.x % TPR, r = threadIdx.x / TPR, warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
+  /* The state's loads go out first, while the block checks cu_seqlens and the pool: a slot in
+   * range is safe to read even when the indices turn out bad (nothing is written then). */
+  const int64_t slot = state_slot(P, n);
+  const bool readable = P.s0 && slot >= 0 && (!P.si || slot < P.slots);
   const int64_t state = (slot * P.H + h) * (int64_t)K * V + v0 + 4 * c;
   float4 S[MR];
 #pragma unroll
   for (int m = 0; m < MR; m++)
-    S[m] = P.s0 ? __ldcs((const float4 *)(P.s0 + state + (int64_t)(r + RP * m) * V))
-                : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    S[m] = readable ? __ldcs((const float4 *)(P.s0 + state + (int64_t)(r + RP * m) * V))
+                    : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+  if (!seqlens_ok(P) || !pool_ok(P, (int *)(red + 2 * WARPS * DV)) || slot < 0) return;
   int64_t row0, len;
   seq_rows(P, n, &row0, &len);
   /* Rounded once from double, as in every kernel. */
