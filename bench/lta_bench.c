@@ -6,8 +6,10 @@
  *   lta-bench --table    the table only (the CPU forward: fp32 shapes, then the others)
  *   lta-bench --min      the fastest run of each instead of the median (a machine shared with
  *                        other jobs: what the kernel does when it gets the cores)
+ *   lta-bench --decode   the decode table only
  *
  * Effective GFLOP/s count the minimal 4*K*V flops per token and head (SPEC section 6).
+ * Then decode (one token a sequence, states in place): bytes moved over the copy bandwidth.
  */
 #include <math.h>
 #include <pthread.h>
@@ -291,14 +293,105 @@ static void bench_shape(const shape *s, int threads, int reps) {
   free(q), free(k), free(v), free(o), free(st);
 }
 
+/* ---- decode ---- */
+
+/* Copy bandwidth of threads threads in bytes/s (read + written), memcpy of 64 MiB each. */
+typedef struct copy_job {
+  char *src, *dst;
+  size_t bytes;
+} copy_job;
+static void *copy_thread(void *arg) {
+  copy_job *j = arg;
+  for (int r = 0; r < 4; r++) memcpy(j->dst, j->src, j->bytes);
+  return NULL;
+}
+static double copy_bandwidth(int threads) {
+  const size_t bytes = (size_t)64 << 20;
+  copy_job jobs[64];
+  pthread_t tid[64];
+  threads = threads > 64 ? 64 : threads;
+  for (int i = 0; i < threads; i++) {
+    jobs[i].src = malloc(bytes), jobs[i].dst = malloc(bytes), jobs[i].bytes = bytes;
+    memset(jobs[i].src, 1, bytes), memset(jobs[i].dst, 2, bytes);
+  }
+  double best = 0;
+  for (int rep = 0; rep < 3; rep++) {
+    double t0 = now();
+    for (int i = 0; i < threads; i++) pthread_create(&tid[i], NULL, copy_thread, &jobs[i]);
+    for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
+    double bw = 2.0 * 4 * (double)bytes * threads / (now() - t0);
+    best = bw > best ? bw : best;
+  }
+  for (int i = 0; i < threads; i++) free(jobs[i].src), free(jobs[i].dst);
+  return best;
+}
+
+/* Decode (issue 6): B=32, H=16, K=V=128, one token, bf16 inputs, fp32 states in place, each call
+ * on the next of 4 state pools (128 MiB: not a cache's), against the generic kernel and the
+ * copy bandwidth of as many threads, measured in the same run. */
+static void decode_table(int threads_all, int reps) {
+  const int64_t B = 32, H = 16, K = 128, V = 128;
+  const size_t nst = (size_t)(B * H * K * V), nq = (size_t)(B * H * K);
+  void *q = random_buffer(LTA_BF16, nq), *k = random_buffer(LTA_BF16, nq);
+  void *v = random_buffer(LTA_BF16, nq), *o = malloc(nq * 2);
+  float *pools[4];
+  for (int i = 0; i < 4; i++) {
+    pools[i] = malloc(nst * sizeof(float));
+    memset(pools[i], 0, nst * sizeof(float));
+  }
+  printf("\nDecode: B=32, H=16, K=V=128, T=1, bf16 inputs, fp32 states in place (each call on the\n"
+         "next of 4 state buffers); GB/s = states read and written + q, k, v, o, over the time;\n"
+         "copy = memcpy bandwidth of as many threads (read + written), measured just before.\n\n");
+  printf("| threads | kernel | us a call | GB/s | copy GB/s | %% of copy | generic us | speed-up |\n"
+         "|---|---|---|---|---|---|---|---|\n");
+  const int counts[2] = {1, threads_all};
+  for (int ti = 0; ti < (threads_all > 1 ? 2 : 1); ti++) {
+    const int threads = counts[ti];
+    lta_forward_args a;
+    lta_forward_args_init(&a);
+    a.dtype = LTA_BF16, a.batch = B, a.seqlen = 1, a.num_heads = a.num_kv_heads = H;
+    a.head_dim_k = K, a.head_dim_v = V, a.q = q, a.k = k, a.v = v, a.o = o;
+    a.num_states = B, a.layer_idx = 3, a.num_layers = 24, a.num_threads = threads;
+    a.initial_state = a.final_state = pools[0];
+    const char *name;
+    check(lta_forward_kernel(&a, &name));
+    double copy = copy_bandwidth(threads), us[2];
+    for (int pass = 0; pass < 2; pass++) {
+      a.isa = pass ? LTA_ISA_GENERIC : LTA_ISA_AUTO;
+      double t[16];
+      for (int r = 0; r < reps + 1; r++) {
+        double t0 = now();
+        for (int c = 0; c < 8; c++) {
+          a.initial_state = a.final_state = pools[c % 4];
+          check(lta_forward(&a));
+        }
+        if (r) t[r - 1] = (now() - t0) / 8;
+      }
+      for (int i = 1; i < reps; i++)
+        for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+          double x = t[j];
+          t[j] = t[j - 1], t[j - 1] = x;
+        }
+      us[pass] = 1e6 * (report_min ? t[0] : t[reps / 2]);
+    }
+    double bytes = 2.0 * (double)nst * 4 + 4.0 * (double)nq * 2, gbs = bytes / us[0] * 1e-3;
+    printf("| %d | %s | %.0f | %.1f | %.1f | %.0f%% | %.0f | %.2fx |\n", threads, name, us[0], gbs,
+           copy * 1e-9, 100.0 * gbs * 1e9 / copy, us[1], us[1] / us[0]);
+    fflush(stdout);
+  }
+  free(q), free(k), free(v), free(o);
+  for (int i = 0; i < 4; i++) free(pools[i]);
+}
+
 int main(int argc, char **argv) {
-  int quick = 0, table = 0;
+  int quick = 0, table = 0, decode_only = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) quick = 1;
+    else if (strcmp(argv[i], "--decode") == 0) decode_only = 1;
     else if (strcmp(argv[i], "--table") == 0) table = 1;
     else if (strcmp(argv[i], "--min") == 0) report_min = 1;
     else {
-      fprintf(stderr, "usage: lta-bench [--quick] [--table] [--min]\n");
+      fprintf(stderr, "usage: lta-bench [--quick] [--table] [--min] [--decode]\n");
       return 2;
     }
   }
@@ -309,6 +402,14 @@ int main(int argc, char **argv) {
   for (int i = LTA_ISA_SCALAR; i <= LTA_ISA_AVX512; i++)
     if (lta_isa_supported((lta_isa)i)) printf(" %s", lta_isa_name((lta_isa)i));
   printf("\n\n");
+  int all = 0;
+  const char *env = getenv("LTA_NUM_THREADS");
+  if (env) all = atoi(env);
+  if (all <= 0) all = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (decode_only) {
+    decode_table(all, quick ? 3 : 7);
+    return 0;
+  }
   if (!table) {
     seed_example(LTA_F32);
     seed_example(LTA_BF16);
@@ -320,10 +421,6 @@ int main(int argc, char **argv) {
       {2, 1024, 8, 48, 48, LTA_F32},
   };
   int nshapes = quick ? 2 : (int)(sizeof shapes / sizeof shapes[0]);
-  int all = 0;
-  const char *env = getenv("LTA_NUM_THREADS");
-  if (env) all = atoi(env);
-  if (all <= 0) all = (int)sysconf(_SC_NPROCESSORS_ONLN);
   printf("Forward, layer 3 of 24, final state written; %s of %d runs after a warm-up.\n"
          "generic = the plain scalar kernel with run-time sizes, timed in the same run.\n\n",
          report_min ? "fastest" : "median", quick ? 3 : 5);
@@ -335,5 +432,6 @@ int main(int argc, char **argv) {
     bench_shape(&shapes[i], 1, quick ? 3 : 5);
     if (all > 1) bench_shape(&shapes[i], all, quick ? 3 : 5);
   }
+  decode_table(all, quick ? 3 : 7);
   return 0;
 }

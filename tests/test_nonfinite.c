@@ -1,6 +1,8 @@
 /* test_nonfinite.c: NaN and Inf in q, k, v or the initial state reach the outputs that the
  * recurrence says they reach, and no other.
  *
+ * Built with LTA_NONFINITE_CUDA (test_cuda_nonfinite), the same on every CUDA kernel, with
+ * longer sequences (20, 0 and 55 tokens: several 16-token blocks, two chunks).
  * For every kernel of the registry that this CPU runs (forced): a varlen call of three
  * sequences (6, 0 and 9 tokens), GQA (4 query heads on 2 kv heads), an initial and a final
  * state. One element at a time is set to NaN, +Inf or -Inf. With t the poisoned token of
@@ -25,8 +27,48 @@ enum { P_Q, P_K, P_V, P_STATE };
 #define H 4
 #define HKV 2
 #define NSEQ 3
+
+#ifdef LTA_NONFINITE_CUDA
+/* Long enough for several 16-token blocks and two chunks of the tensor-core kernels. */
+#include "cuda_util.h"
+static const int64_t cu[NSEQ + 1] = {0, 20, 20, 75};
+#define T 75
+#define REGISTRY lta_cuda_registry
+static unsigned machine_targets(void) {
+  lta_status st;
+  return lta_cuda_targets(&st, "nonfinite");
+}
+
+/* Kernel e on device copies of a's buffers (of the byte sizes given); o and the final state come
+ * back into a's host buffers. */
+static lta_status run_entry(const lta_forward_args *a, const lta_entry *e, size_t bq, size_t bk,
+                            size_t bv, size_t bo, size_t bs) {
+  lta_forward_args d = *a;
+  d.device = LTA_DEVICE_CUDA, d.isa = LTA_ISA_AUTO, d.num_threads = 0;
+  d.q = dev_copy(a->q, bq), d.k = dev_copy(a->k, bk), d.v = dev_copy(a->v, bv);
+  d.initial_state = dev_copy(a->initial_state, bs);
+  d.cu_seqlens = dev_copy(a->cu_seqlens, sizeof cu);
+  d.o = dev_copy(a->o, bo), d.final_state = dev_copy(a->final_state, bs);
+  lta_status st = lta_forward_entry(&d, e, 0);
+  CU(cudaDeviceSynchronize());
+  CU(cudaMemcpy(a->o, d.o, bo, cudaMemcpyDeviceToHost));
+  CU(cudaMemcpy(a->final_state, d.final_state, bs, cudaMemcpyDeviceToHost));
+  cudaFree((void *)d.q), cudaFree((void *)d.k), cudaFree((void *)d.v);
+  cudaFree((void *)d.initial_state), cudaFree((void *)d.cu_seqlens), cudaFree(d.o);
+  cudaFree(d.final_state);
+  return st;
+}
+#else
 static const int64_t cu[NSEQ + 1] = {0, 6, 6, 15};
 #define T 15
+#define REGISTRY lta_registry
+static unsigned machine_targets(void) { return lta_cpu_targets(); }
+static lta_status run_entry(const lta_forward_args *a, const lta_entry *e, size_t bq, size_t bk,
+                            size_t bv, size_t bo, size_t bs) {
+  (void)bq, (void)bk, (void)bv, (void)bo, (void)bs;
+  return lta_forward_entry(a, e, 0);
+}
+#endif
 
 static int seq_of(int64_t row) {
   int n = 0;
@@ -63,7 +105,9 @@ static void check_kernel(const lta_entry *e, int salt) {
   a.cu_seqlens = cu, a.num_seqs = NSEQ, a.layer_idx = 5, a.num_layers = 24;
   a.reverse = reverse, a.isa = entry_isa(e), a.num_threads = 2;
   /* Forced: the decode kernels would not be chosen for 9 tokens, yet serve any length. */
-  ck_assert_int_eq(lta_forward_entry(&a, e, 0), LTA_OK);
+  const size_t bq = (size_t)nq * es, bk = (size_t)nk * es, bv = (size_t)nv * es,
+               bo = (size_t)no * es, bs = (size_t)ns * 4;
+  ck_assert_int_eq(run_entry(&a, e, bq, bk, bv, bo, bs), LTA_OK);
   a.o = o, a.final_state = sT;
 
   static const double poison[3] = {NAN, INFINITY, -INFINITY};
@@ -95,7 +139,7 @@ static void check_kernel(const lta_entry *e, int salt) {
       }
       memset(o, 0x11, (size_t)no * es);
       memset(sT, 0x11, (size_t)ns * 4);
-      ck_assert_int_eq(lta_forward_entry(&a, e, 0), LTA_OK);
+      ck_assert_int_eq(run_entry(&a, e, bq, bk, bv, bo, bs), LTA_OK);
 
       int group = H / HKV;
       for (int64_t r = 0; r < T; r++)
@@ -134,10 +178,10 @@ static void check_kernel(const lta_entry *e, int salt) {
 
 START_TEST(nonfinite) {
   size_t n;
-  const lta_entry *tab = lta_registry(&n);
+  const lta_entry *tab = REGISTRY(&n);
   int run = 0;
   for (size_t e = 0; e < n; e++)
-    if ((lta_cpu_targets() >> tab[e].key.target) & 1) {
+    if ((machine_targets() >> tab[e].key.target) & 1) {
       check_kernel(&tab[e], (int)e);
       run++;
     }
@@ -147,10 +191,23 @@ START_TEST(nonfinite) {
 END_TEST
 
 int main(void) {
+#ifdef LTA_NONFINITE_CUDA
+  int devices = 0;
+  cudaError_t ce = cudaGetDeviceCount(&devices);
+  if (ce != cudaSuccess || devices == 0) {
+    printf("cuda nonfinite: SKIPPED: no usable CUDA device (%s)\n",
+           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
+    return 77;
+  }
+#endif
   Suite *s = suite_create("nonfinite");
   TCase *tc = tcase_create("nonfinite");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, nonfinite);
   suite_add_tcase(s, tc);
+#ifdef LTA_NONFINITE_CUDA
+  return run_suite(s, 1);
+#else
   return run_suite(s, 0);
+#endif
 }

@@ -375,6 +375,30 @@ __device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
   for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = (float)exp((double)g * m);
 }
 
+/* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
+constexpr uint32_t kExp2 = 0x7f807f80u;
+
+/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): adds
+ * p[i][j] v[j][c] for each such v[j][c] and each of this thread's output rows i >= j, with
+ * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand. */
+__device__ __forceinline__ void add_nonfinite_v(float (&acc)[OC / 8][4], const elem *qt,
+                                                const elem *kt, const elem *vt, const Smem &sm,
+                                                float scale, int jp, int i0, int c0) {
+  for (int t = 0; t < OC / 8; t++)
+    for (int e = 0; e < 4; e++) {
+      const int i = i0 + (e >= 2 ? 8 : 0), c = c0 + t * 8 + (e & 1);
+      for (int j = jp * 16; j <= i; j++) {
+        const float vv = to_f(vt[j * VLD + c]);
+        if (isfinite(vv)) continue;
+        float dot = 0.0f;
+        for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[i * QLD + kk]), to_f(kt[j * QLD + kk]), dot);
+        elem p;
+        from_f(&p, scale * sm.dd[i - j] * dot);
+        acc[t][e] = fmaf(to_f(p), vv, acc[t][e]);
+      }
+    }
+}
+
 /* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
  * seg + 1, for the combine kernel. */
 __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
@@ -492,14 +516,27 @@ __global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
         a[2 * half] = pack2(p0, p1);
         a[2 * half + 1] = pack2(p2, p3);
       }
-      /* o += p v over this k16 step of j. */
+      /* o += p v over this k16 step of j. On the diagonal block p is 0 above the diagonal, and
+       * 0 * Inf would be NaN: there an Inf or NaN of v enters as 0, and the rare fix-up below
+       * adds its products at and below the diagonal only. */
+      uint32_t nonfinite = 0;
 #pragma unroll
       for (int np = 0; np < OC / 16; np++) {
         uint32_t b[4];
         ldsm_x4_t(b, vt + (jp * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
+        if (jp == wm) {
+#pragma unroll
+          for (int r = 0; r < 4; r++) {
+            const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
+            b[r] &= ~bad;
+            nonfinite |= bad;
+          }
+        }
         mma(acc[2 * np], a, b[0], b[1]);
         mma(acc[2 * np + 1], a, b[2], b[3]);
       }
+      if (jp == wm && __any_sync(0xffffffffu, nonfinite != 0))
+        add_nonfinite_v(acc, qt, kt, vt, sm, P.scale, jp, i0, wn * OC + (lane % 4) * 2);
     }
     decay_v(sm, vt, L);
     __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
