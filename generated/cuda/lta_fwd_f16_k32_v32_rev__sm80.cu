@@ -394,25 +394,23 @@ __device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
 /* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
 constexpr uint32_t kExp2 = 0x7c007c00u;
 
-/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): adds
- * p[i][j] v[j][c] for each such v[j][c] and each of this thread's output rows i >= j, with
- * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand. */
-__device__ __forceinline__ void add_nonfinite_v(float (&acc)[OC / 8][4], const elem *qt,
-                                                const elem *kt, const elem *vt, const Smem &sm,
-                                                float scale, int jp, int i0, int c0) {
-  for (int t = 0; t < OC / 8; t++)
-    for (int e = 0; e < 4; e++) {
-      const int i = i0 + (e >= 2 ? 8 : 0), c = c0 + t * 8 + (e & 1);
-      for (int j = jp * 16; j <= i; j++) {
-        const float vv = to_f(vt[j * VLD + c]);
-        if (isfinite(vv)) continue;
-        float dot = 0.0f;
-        for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[i * QLD + kk]), to_f(kt[j * QLD + kk]), dot);
-        elem p;
-        from_f(&p, scale * sm.dd[i - j] * dot);
-        acc[t][e] = fmaf(to_f(p), vv, acc[t][e]);
-      }
-    }
+/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): the sum
+ * of p[i][j] v[j][c] over the j <= i of the block where v[j][c] is not finite, with
+ * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand.
+ * Not inlined, and taking scalars only: the main loop's registers stay as they were. */
+__device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, const elem *vt,
+                                               const float *dd, float scale, int j0, int i, int c) {
+  float sum = 0.0f;
+  for (int j = j0; j <= i; j++) {
+    const float vv = to_f(vt[j * VLD + c]);
+    if (isfinite(vv)) continue;
+    float dot = 0.0f;
+    for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[i * QLD + kk]), to_f(kt[j * QLD + kk]), dot);
+    elem p;
+    from_f(&p, scale * dd[i - j] * dot);
+    sum = fmaf(to_f(p), vv, sum);
+  }
+  return sum;
 }
 
 /* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
@@ -551,8 +549,14 @@ __global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
         mma(acc[2 * np], a, b[0], b[1]);
         mma(acc[2 * np + 1], a, b[2], b[3]);
       }
-      if (jp == wm && __any_sync(0xffffffffu, nonfinite != 0))
-        add_nonfinite_v(acc, qt, kt, vt, sm, P.scale, jp, i0, wn * OC + (lane % 4) * 2);
+      if (jp == wm && __any_sync(0xffffffffu, nonfinite != 0)) {
+#pragma unroll
+        for (int t = 0; t < OC / 8; t++)
+#pragma unroll
+          for (int e = 0; e < 4; e++)
+            acc[t][e] += nonfinite_v_term(qt, kt, vt, sm.dd, P.scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
+                                          wn * OC + (lane % 4) * 2 + t * 8 + (e & 1));
+      }
     }
     decay_v(sm, vt, L);
     __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
