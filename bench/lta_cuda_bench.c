@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lightattn.h"
 
@@ -118,14 +119,24 @@ static float time_forward(lta_forward_args *a, int no_split) {
 /* Median microseconds a decode call takes end to end from C: calls issued back to back (each
  * on the next of `rot` state buffers, so that the states come from memory, not from L2), timed
  * with CUDA events around each run of 50 calls; the median of 15 runs after 2 warm-up runs. */
-static double time_decode(lta_forward_args *a, float **states, int rot) {
+static double wall_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+/* Also: *host_us, the median host time of one call (issuing it), and *graph_us, the median time
+ * a call takes when the 50 calls are replayed from a CUDA graph (no host in the loop). */
+static double time_decode(lta_forward_args *a, float **states, int rot, double *host_us,
+                          double *graph_us) {
   cudaEvent_t e0, e1;
   CHECK(cudaEventCreate(&e0));
   CHECK(cudaEventCreate(&e1));
   enum { CALLS = 50, RUNS = 15 };
-  float t[RUNS];
+  float t[RUNS], h[RUNS], g[RUNS];
   for (int r = 0; r < RUNS + 2; r++) {
     CHECK(cudaEventRecord(e0, 0));
+    double w0 = wall_us();
     for (int c = 0; c < CALLS; c++) {
       a->initial_state = a->final_state = states[c % rot];
       if (lta_forward(a) != LTA_OK) {
@@ -133,12 +144,45 @@ static double time_decode(lta_forward_args *a, float **states, int rot) {
         exit(1);
       }
     }
+    double w1 = wall_us();
     CHECK(cudaEventRecord(e1, 0));
     CHECK(cudaEventSynchronize(e1));
-    if (r >= 2) CHECK(cudaEventElapsedTime(&t[r - 2], e0, e1));
+    if (r >= 2) {
+      CHECK(cudaEventElapsedTime(&t[r - 2], e0, e1));
+      h[r - 2] = (float)((w1 - w0) / CALLS);
+    }
   }
+  /* The same calls captured once into a graph on a stream of their own. */
+  cudaStream_t s;
+  cudaGraph_t graph;
+  cudaGraphExec_t exec;
+  CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  a->stream = s;
+  CHECK(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+  for (int c = 0; c < CALLS; c++) {
+    a->initial_state = a->final_state = states[c % rot];
+    if (lta_forward(a) != LTA_OK) {
+      fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+      exit(1);
+    }
+  }
+  CHECK(cudaStreamEndCapture(s, &graph));
+  CHECK(cudaGraphInstantiate(&exec, graph, 0));
+  for (int r = 0; r < RUNS + 2; r++) {
+    CHECK(cudaEventRecord(e0, s));
+    CHECK(cudaGraphLaunch(exec, s));
+    CHECK(cudaEventRecord(e1, s));
+    CHECK(cudaEventSynchronize(e1));
+    if (r >= 2) CHECK(cudaEventElapsedTime(&g[r - 2], e0, e1));
+  }
+  a->stream = NULL;
+  cudaGraphExecDestroy(exec), cudaGraphDestroy(graph), cudaStreamDestroy(s);
   qsort(t, RUNS, sizeof t[0], cmp_float);
+  qsort(h, RUNS, sizeof h[0], cmp_float);
+  qsort(g, RUNS, sizeof g[0], cmp_float);
   cudaEventDestroy(e0), cudaEventDestroy(e1);
+  *host_us = h[RUNS / 2];
+  *graph_us = g[RUNS / 2] * 1e3 / CALLS;
   return t[RUNS / 2] * 1e3 / CALLS;
 }
 
@@ -148,8 +192,10 @@ static double time_decode(lta_forward_args *a, float **states, int rot) {
  * written. */
 static void bench_decode(double bw, FILE *out) {
   printf("\ndecode, T=1, bf16 inputs, fp32 states in place; us a call end to end from C\n");
-  printf("%-22s %-30s %6s %9s %9s %8s\n", "B,H,K=V", "kernel", "pool", "us", "GB/s",
-         "of copy");
+  printf("(host us: the host's time to issue one call; graph: the same 50 calls replayed from a\n"
+         "CUDA graph, per call, and its fraction of the copy bandwidth)\n");
+  printf("%-22s %-30s %6s %9s %9s %8s %9s %9s %8s\n", "B,H,K=V", "kernel", "pool", "us", "GB/s",
+         "of copy", "host us", "graph us", "of copy");
   const int64_t cases[][3] = {{128, 64, 128}, {32, 16, 128}};
   for (int ci = 0; ci < 2; ci++)
     for (int pooled = 0; pooled < 2; pooled++) {
@@ -190,16 +236,18 @@ static void bench_decode(double bw, FILE *out) {
         fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
         exit(1);
       }
-      double us = time_decode(&a, states, rot);
+      double host_us, graph_us, us = time_decode(&a, states, rot, &host_us, &graph_us);
       double bytes = 2.0 * (double)nst * 4 + 4.0 * (double)nqk * 2;
       double gbs = bytes / (us * 1e-6) / 1e9;
       char label[64];
       snprintf(label, sizeof label, "%lld,%lld,%lld", (long long)B, (long long)H, (long long)K);
-      printf("%-22s %-30s %6s %9.1f %9.0f %7.0f%%\n", label, name, pooled ? "yes" : "no", us,
-             gbs, 100.0 * gbs * 1e9 / bw);
+      printf("%-22s %-30s %6s %9.1f %9.0f %7.0f%% %9.1f %9.1f %7.0f%%\n", label, name,
+             pooled ? "yes" : "no", us, gbs, 100.0 * gbs * 1e9 / bw, host_us, graph_us,
+             100.0 * bytes / (graph_us * 1e-6) / bw);
       if (out)
-        fprintf(out, "decode,%lld,%lld,%lld,%s,%s,%.2f,%.1f,%.3f\n", (long long)B, (long long)H,
-                (long long)K, name, pooled ? "pool" : "plain", us, gbs, gbs * 1e9 / bw);
+        fprintf(out, "decode,%lld,%lld,%lld,%s,%s,%.2f,%.1f,%.3f,%.2f,%.2f\n", (long long)B,
+                (long long)H, (long long)K, name, pooled ? "pool" : "plain", us, gbs,
+                gbs * 1e9 / bw, host_us, graph_us);
       cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
       for (int r = 0; r < rot; r++) cudaFree(states[r]);
       if (idx) cudaFree(idx);
@@ -266,7 +314,7 @@ int main(int argc, char **argv) {
               no_split ? "off" : "auto", ms, floor_ms, floor_ms / ms, tflops);
     cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(st);
   }
-  if (out) fprintf(out, "decode,B,H,K,kernel,states,us,GB_s,fraction_of_copy\n");
+  if (out) fprintf(out, "decode,B,H,K,kernel,states,us,GB_s,fraction_of_copy,host_us,graph_us\n");
   bench_decode(bw, out);
   if (out) fclose(out);
   return 0;

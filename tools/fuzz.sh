@@ -37,7 +37,7 @@ case "${1:-}" in
     mkdir -p "$build/corpus-$t" "$build/findings"
     out="$build/fuzz_$t.out" # the live output, while it runs
     rc=0
-    nice -n 19 "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096 \
+    nice -n 19 "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=60 -rss_limit_mb=4096 \
       -print_final_stats=1 -artifact_prefix="$build/findings/$t-" \
       "$build/corpus-$t" "fuzz/corpus/$t" >"$out" 2>&1 || rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out")

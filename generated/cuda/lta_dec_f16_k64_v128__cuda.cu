@@ -130,8 +130,17 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
  * once; per token S = lam S + k (x) v and o = (scale q) . S, whose row sums are reduced by
  * shuffles within a warp, then across the warps in shared memory (two buffers, alternating by
  * token, so one barrier a token suffices). */
-constexpr int K = 64, V = 128, DV = 32, TPR = DV / 4, DNT = 128, RP = DNT / TPR;
+constexpr int K = 64, V = 128, DV = 32, TPR = DV / 4, DNT = 256, RP = DNT / TPR;
 constexpr int MR = K / RP, WARPS = DNT / 32, VTILES = V / DV;
+
+/* A state load: 16 bytes, not kept in L1 (read once), with a 256-byte L2 prefetch (a block's
+ * rows are 128-byte pieces of 256-byte neighbourhoods). */
+__device__ __forceinline__ float4 load_state4(const float *p) {
+  float4 r;
+  asm volatile("ld.global.L1::no_allocate.L2::256B.v4.f32 {%0, %1, %2, %3}, [%4];"
+               : "=f"(r.x), "=f"(r.y), "=f"(r.z), "=f"(r.w) : "l"(p));
+  return r;
+}
 
 __global__ void __launch_bounds__(DNT) decode_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) float red[]; /* [2][WARPS][DV], then pool_ok's table */
@@ -147,7 +156,7 @@ __global__ void __launch_bounds__(DNT) decode_kernel(lta_cuda_params P) {
   float4 S[MR];
 #pragma unroll
   for (int m = 0; m < MR; m++)
-    S[m] = readable ? __ldcs((const float4 *)(P.s0 + state + (int64_t)(r + RP * m) * V))
+    S[m] = readable ? load_state4(P.s0 + state + (int64_t)(r + RP * m) * V)
                     : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
   if (!seqlens_ok(P) || !pool_ok(P, (int *)(red + 2 * WARPS * DV)) || slot < 0) return;
   int64_t row0, len;
