@@ -143,3 +143,81 @@ void ref_forward(const ref_case *c) {
   free(k);
   free(v);
 }
+
+void ref_backward(const ref_case *c, const void *d_o, const float *d_sT, double *dq, double *dk,
+                  double *dv, double *ds0) {
+  const int64_t H = c->H, Hkv = c->Hkv, K = c->K, V = c->V, group = H / Hkv;
+  const int64_t rows = c->cu ? c->cu[c->N] : c->B * c->T;
+  int64_t longest = 0;
+  for (int64_t n = 0; n < c->N; n++) {
+    int64_t len = c->cu ? c->cu[n + 1] - c->cu[n] : c->T;
+    if (len > longest) longest = len;
+  }
+  for (int64_t i = 0; i < rows * H * K; i++) dq[i] = 0;
+  for (int64_t i = 0; i < rows * Hkv * K; i++) dk[i] = 0;
+  for (int64_t i = 0; i < rows * Hkv * V; i++) dv[i] = 0;
+  /* S + s * K * V is the state after the s-th processed token of the sequence. */
+  double *S = malloc((size_t)((longest + 1) * K * V) * sizeof(double));
+  double *G = malloc((size_t)(K * V) * sizeof(double));
+  double *q = malloc((size_t)K * sizeof(double)), *k = malloc((size_t)K * sizeof(double));
+  double *v = malloc((size_t)V * sizeof(double)), *g = malloc((size_t)V * sizeof(double));
+  for (int64_t n = 0; n < c->N; n++) {
+    int64_t r0 = c->cu ? c->cu[n] : n * c->T, r1 = c->cu ? c->cu[n + 1] : (n + 1) * c->T;
+    for (int64_t h = 0; h < H; h++) {
+      int64_t hk = h / group, st = (n * H + h) * K * V;
+      double lam = exp((double)c->g_gamma[h]), sc = (double)c->scale;
+      /* Forward: S_0 is the initial state, S_{s+1} the state after processed token s. */
+      for (int64_t i = 0; i < K * V; i++) S[i] = c->s0 ? c->s0[st + i] : 0.0;
+      for (int64_t s = 0; s < r1 - r0; s++) {
+        int64_t r = c->reverse ? r1 - 1 - s : r0 + s;
+        const double *prev = S + s * K * V;
+        double *cur = S + (s + 1) * K * V;
+        for (int64_t i = 0; i < K; i++) {
+          double ki = ref_decode(c->dtype, c->k, (r * Hkv + hk) * K + i);
+          for (int64_t j = 0; j < V; j++)
+            cur[i * V + j] =
+                lam * prev[i * V + j] + ki * ref_decode(c->dtype, c->v, (r * Hkv + hk) * V + j);
+        }
+      }
+      /* Backward: G is dL/dS after the token being visited, then (times lam) before it. */
+      for (int64_t i = 0; i < K * V; i++) G[i] = d_sT ? d_sT[st + i] : 0.0;
+      for (int64_t s = r1 - r0 - 1; s >= 0; s--) {
+        int64_t r = c->reverse ? r1 - 1 - s : r0 + s;
+        const double *St = S + (s + 1) * K * V;
+        for (int64_t i = 0; i < K; i++) {
+          q[i] = ref_decode(c->dtype, c->q, (r * H + h) * K + i);
+          k[i] = ref_decode(c->dtype, c->k, (r * Hkv + hk) * K + i);
+        }
+        for (int64_t j = 0; j < V; j++) {
+          v[j] = ref_decode(c->dtype, c->v, (r * Hkv + hk) * V + j);
+          g[j] = ref_decode(c->dtype, d_o, (r * H + h) * V + j);
+        }
+        for (int64_t i = 0; i < K; i++)
+          for (int64_t j = 0; j < V; j++) G[i * V + j] += sc * q[i] * g[j];
+        for (int64_t i = 0; i < K; i++) {
+          double a = 0, b = 0;
+          for (int64_t j = 0; j < V; j++) {
+            a += St[i * V + j] * g[j];
+            b += G[i * V + j] * v[j];
+          }
+          dq[(r * H + h) * K + i] = sc * a;
+          dk[(r * Hkv + hk) * K + i] += b;
+        }
+        for (int64_t j = 0; j < V; j++) {
+          double a = 0;
+          for (int64_t i = 0; i < K; i++) a += G[i * V + j] * k[i];
+          dv[(r * Hkv + hk) * V + j] += a;
+        }
+        for (int64_t i = 0; i < K * V; i++) G[i] *= lam;
+      }
+      if (ds0)
+        for (int64_t i = 0; i < K * V; i++) ds0[st + i] = G[i];
+    }
+  }
+  free(S);
+  free(G);
+  free(q);
+  free(k);
+  free(v);
+  free(g);
+}

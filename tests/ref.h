@@ -27,6 +27,14 @@ typedef struct ref_case {
 
 void ref_forward(const ref_case *c);
 
+/* The backward of SPEC section 2, in double, for c's inputs (its o and sT are neither read nor
+ * written and may be NULL). d_o is in c->dtype [B*T, H, V]; d_sT fp32 [N, H, K, V] or NULL
+ * (zero). Writes dq [B*T, H, K], dk [B*T, Hkv, K], dv [B*T, Hkv, V] (summed over the query heads
+ * of each kv head's group) and ds0 [N, H, K, V] (the gradient of the initial state; NULL: not
+ * wanted). Plain: a forward pass keeps every state S_t, then G walks back over them. */
+void ref_backward(const ref_case *c, const void *d_o, const float *d_sT, double *dq, double *dk,
+                  double *dv, double *ds0);
+
 /* Element decoding and encoding, independent of the library. */
 double ref_decode(lta_dtype dtype, const void *buf, int64_t i);
 void ref_encode(lta_dtype dtype, void *buf, int64_t i, double x); /* round to nearest even */
