@@ -161,6 +161,35 @@ LTA_API lta_status lta_forward_workspace_size(const lta_forward_args *args, size
  * (a static string, e.g. "lta_fwd_bf16_k128_v128__avx2", or the generic kernel's name). */
 LTA_API lta_status lta_forward_kernel(const lta_forward_args *args, const char **name);
 
+/* ---- backward (SPEC section 2): the gradients for training ----
+ * Given the forward call's inputs and the gradient of its output (and of its final state), the
+ * gradients of q, k, v (in the dtype; summed over the query heads of each kv head) and of the
+ * initial state (fp32). Every forward feature: reverse, varlen, initial state, GQA/MQA,
+ * K != V, the seed's decay or g_gamma, every dtype. The decay gets no gradient. The states are
+ * recomputed from the initial state, never stored. A state pool (state_indices) is refused.
+ * This version runs the backward on the CPU only (a CUDA call gets LTA_ERR_UNSUPPORTED). */
+typedef struct lta_backward_args {
+  lta_forward_args fwd;        /* the forward call as it was made; its o and final_state are
+                                  not read (they may be NULL) */
+  const void *d_o;             /* [B,T,H,V] in dtype: the gradient of o */
+  const float *d_final_state;  /* [N,H,K,V], or NULL: zero */
+  void *d_q;                   /* out: [B,T,H,K] in dtype */
+  void *d_k;                   /* out: [B,T,Hkv,K] in dtype */
+  void *d_v;                   /* out: [B,T,Hkv,V] in dtype */
+  float *d_initial_state;      /* out: [N,H,K,V], or NULL: not wanted */
+} lta_backward_args;
+
+/* Zero-fills *args (and so args->fwd as lta_forward_args_init does). */
+LTA_API void lta_backward_args_init(lta_backward_args *args);
+
+/* Computes d_q, d_k, d_v (and d_initial_state, when given). Every argument is checked as for
+ * lta_forward (fwd.num_states counts the states given: initial_state, d_final_state,
+ * d_initial_state), and the outputs may not overlap any input or each other. */
+LTA_API lta_status lta_backward(const lta_backward_args *args);
+
+/* Checks args as lta_backward() does and names the kernel it would run. */
+LTA_API lta_status lta_backward_kernel(const lta_backward_args *args, const char **name);
+
 /* Fills g_gamma[0..num_heads) with the seed's decay for a layer (fp32, h = 0 never decays). */
 LTA_API lta_status lta_seed_g_gamma(int64_t num_heads, int layer_idx, int num_layers,
                                     float *g_gamma);

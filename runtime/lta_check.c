@@ -158,11 +158,16 @@ static lta_status resolve_threads(const lta_forward_args *a, const char *fn, int
 }
 
 /* Every buffer of a call with its byte extent: the inputs, then the outputs. */
-enum { BUF_Q, BUF_K, BUF_V, BUF_S0, BUF_G, BUF_CU, BUF_SI, BUF_O, BUF_ST, BUF_COUNT };
+enum {
+  BUF_Q, BUF_K, BUF_V, BUF_S0, BUF_G, BUF_CU, BUF_SI, BUF_DO, BUF_DST, /* inputs */
+  BUF_O, BUF_ST, BUF_DQ, BUF_DK, BUF_DV, BUF_DS0,                    /* outputs */
+  BUF_COUNT
+};
 
-static void buffer_spans(const lta_forward_args *a, int64_t q_bytes, const int64_t kv_bytes[2],
-                         int64_t o_bytes, int64_t state_bytes, int64_t num_seqs,
-                         span s[BUF_COUNT]) {
+/* b: the backward's buffers (NULL: a forward call, whose o and final_state are outputs). */
+static void buffer_spans(const lta_forward_args *a, const lta_backward_args *b, int64_t q_bytes,
+                         const int64_t kv_bytes[2], int64_t o_bytes, int64_t state_bytes,
+                         int64_t num_seqs, span s[BUF_COUNT]) {
   s[BUF_Q] = (span){"q", (uintptr_t)a->q, q_bytes};
   s[BUF_K] = (span){"k", (uintptr_t)a->k, kv_bytes[0]};
   s[BUF_V] = (span){"v", (uintptr_t)a->v, kv_bytes[1]};
@@ -172,8 +177,14 @@ static void buffer_spans(const lta_forward_args *a, int64_t q_bytes, const int64
                      a->cu_seqlens ? (num_seqs + 1) * (int64_t)sizeof(int64_t) : 0};
   s[BUF_SI] = (span){"state_indices", (uintptr_t)a->state_indices,
                      a->state_indices ? num_seqs * (int64_t)sizeof(int64_t) : 0};
-  s[BUF_O] = (span){"o", (uintptr_t)a->o, o_bytes};
-  s[BUF_ST] = (span){"final_state", (uintptr_t)a->final_state, state_bytes};
+  s[BUF_O] = (span){"o", (uintptr_t)(b ? NULL : a->o), o_bytes};
+  s[BUF_ST] = (span){"final_state", (uintptr_t)(b ? NULL : a->final_state), state_bytes};
+  s[BUF_DO] = (span){"d_o", (uintptr_t)(b ? b->d_o : NULL), o_bytes};
+  s[BUF_DST] = (span){"d_final_state", (uintptr_t)(b ? b->d_final_state : NULL), state_bytes};
+  s[BUF_DQ] = (span){"d_q", (uintptr_t)(b ? b->d_q : NULL), q_bytes};
+  s[BUF_DK] = (span){"d_k", (uintptr_t)(b ? b->d_k : NULL), kv_bytes[0]};
+  s[BUF_DV] = (span){"d_v", (uintptr_t)(b ? b->d_v : NULL), kv_bytes[1]};
+  s[BUF_DS0] = (span){"d_initial_state", (uintptr_t)(b ? b->d_initial_state : NULL), state_bytes};
 }
 
 static lta_status check_aliases(const span s[BUF_COUNT], const char *fn) {
@@ -291,14 +302,15 @@ static int decode_call(const lta_forward_args *a, int64_t N) {
  * Short sequences (decode_call) take a decode kernel where one matches. CUDA: the tensor-core
  * and decode kernels read 16-byte vectors, so unaligned buffers take the generic kernel; the
  * tensor-core kernels do not take a state pool, so a pool takes a decode kernel (any length) or the generic one. */
-static lta_status select_kernel(const lta_forward_args *a, const char *fn, int64_t N, lta_isa isa,
-                                const lta_entry *forced, const lta_entry **out) {
-  lta_key want = {LTA_OP_FWD, (int)a->dtype, (int32_t)a->head_dim_k, (int32_t)a->head_dim_v,
-                  (int32_t)a->num_heads, a->reverse != 0, 0};
+static lta_status select_kernel(const lta_forward_args *a, int backward, const char *fn,
+                                int64_t N, lta_isa isa, const lta_entry *forced,
+                                const lta_entry **out) {
+  lta_key want = {backward ? LTA_OP_BWD : LTA_OP_FWD, (int)a->dtype, (int32_t)a->head_dim_k,
+                  (int32_t)a->head_dim_v, (int32_t)a->num_heads, a->reverse != 0, 0};
   size_t count;
   const lta_entry *tab;
   unsigned targets;
-  int cuda = a->device == LTA_DEVICE_CUDA, decode = decode_call(a, N);
+  int cuda = a->device == LTA_DEVICE_CUDA, decode = !backward && decode_call(a, N);
   int unaligned = 0;
   if (cuda) {
     lta_status st = LTA_OK;
@@ -318,7 +330,7 @@ static lta_status select_kernel(const lta_forward_args *a, const char *fn, int64
     int generic = lta_entry_is_generic(forced);
     /* A decode kernel serves every length; the CUDA tensor-core kernels want aligned buffers
      * and no pool. */
-    int fits = (k->op == want.op || k->op == LTA_OP_DEC) && k->dtype == want.dtype &&
+    int fits = (k->op == want.op || (k->op == LTA_OP_DEC && !backward)) && k->dtype == want.dtype &&
                k->reverse == want.reverse && (k->K == 0 || k->K == want.K) &&
                (k->V == 0 || k->V == want.V) && (k->H == 0 || k->H == want.H) &&
                ((targets >> k->target) & 1) && (generic || isa != LTA_ISA_GENERIC) &&
@@ -351,6 +363,11 @@ static lta_status select_kernel(const lta_forward_args *a, const char *fn, int64
 
 lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const lta_entry *forced,
                                lta_call *call) {
+  return lta_prepare(a, NULL, fn, forced, call);
+}
+
+lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, const char *fn,
+                       const lta_entry *forced, lta_call *call) {
   memset(call, 0, sizeof *call);
   lta_status st;
   if (!a) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
@@ -358,13 +375,25 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: device=%d is not LTA_DEVICE_CPU (0) or LTA_DEVICE_CUDA (1)", fn,
                     (int)a->device);
+  if (b && a->device == LTA_DEVICE_CUDA)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: device=LTA_DEVICE_CUDA: this version computes the backward on the CPU "
+                    "only",
+                    fn);
+  if (b && a->state_indices)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: fwd.state_indices=%p: the backward takes one state per sequence, not a "
+                    "pool",
+                    fn, (const void *)a->state_indices);
   if (a->dtype != LTA_F32 && a->dtype != LTA_F16 && a->dtype != LTA_BF16)
     return lta_fail(LTA_ERR_DTYPE, "%s: dtype=%d is not LTA_F32 (1), LTA_F16 (2) or LTA_BF16 (3)",
                     fn, (int)a->dtype);
   if ((st = check_sizes(a, fn))) return st;
   const struct { const char *name; const void *ptr; } needed[] = {
-      {"q", a->q}, {"k", a->k}, {"v", a->v}, {"o", a->o}};
-  for (size_t i = 0; i < 4; i++)
+      {"q", a->q}, {"k", a->k}, {"v", a->v}, {"o", b ? (const void *)1 : a->o},
+      {"d_o", b ? b->d_o : (const void *)1}, {"d_q", b ? b->d_q : (void *)1},
+      {"d_k", b ? b->d_k : (void *)1}, {"d_v", b ? b->d_v : (void *)1}};
+  for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
     if (!needed[i].ptr) return lta_fail(LTA_ERR_NULL, "%s: %s=NULL", fn, needed[i].name);
 
   /* Byte counts of every buffer, each checked for overflow. */
@@ -383,7 +412,8 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   int64_t N = 0;
   if ((st = check_host_readable(a, fn))) return st;
   if ((st = check_seqlens(a, fn, &N))) return st;
-  int has_state = a->initial_state || a->final_state;
+  int has_state = b ? a->initial_state || b->d_final_state || b->d_initial_state
+                    : a->initial_state || a->final_state;
   if (a->state_indices) {
     if ((st = check_pool(a, fn, N))) return st;
   } else if (has_state && a->num_states != N) {
@@ -399,7 +429,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
     return lta_fail(LTA_ERR_SIZE, "%s: states of %lld x %lld x %lld x %lld floats overflow", fn,
                     (long long)slots, (long long)H, (long long)K, (long long)V);
   if (!has_state) state_bytes = 0;
-  if (a->initial_state && a->final_state && a->initial_state != a->final_state) {
+  if (!b && a->initial_state && a->final_state && a->initial_state != a->final_state) {
     span s0 = {"initial_state", (uintptr_t)a->initial_state, state_bytes};
     span s1 = {"final_state", (uintptr_t)a->final_state, state_bytes};
     if (overlap(&s0, &s1))
@@ -429,10 +459,10 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   int threads;
   if ((st = resolve_threads(a, fn, &threads))) return st;
   span bufs[BUF_COUNT];
-  buffer_spans(a, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
+  buffer_spans(a, b, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
   if ((st = check_aliases(bufs, fn))) return st;
   if ((st = check_memory(bufs, a->device, fn))) return st;
-  if ((st = select_kernel(a, fn, N, isa, forced, &call->kernel))) return st;
+  if ((st = select_kernel(a, b != NULL, fn, N, isa, forced, &call->kernel))) return st;
 
   if (!a->g_gamma) {
     call->owned_g_gamma = malloc((size_t)H * sizeof(float));
@@ -441,6 +471,7 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
     lta_seed_g_gamma(H, a->layer_idx, a->num_layers, call->owned_g_gamma);
   }
   lta_problem *p = &call->p;
+  p->op = b ? LTA_OP_BWD : LTA_OP_FWD;
   p->dtype = (int)a->dtype;
   p->reverse = a->reverse != 0;
   p->batch = B;
@@ -453,9 +484,17 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   p->q = a->q;
   p->k = a->k;
   p->v = a->v;
-  p->o = a->o;
+  p->o = b ? NULL : a->o;
   p->initial_state = a->initial_state;
-  p->final_state = a->final_state;
+  p->final_state = b ? NULL : a->final_state;
+  if (b) {
+    p->d_o = b->d_o;
+    p->d_sT = b->d_final_state;
+    p->d_q = b->d_q;
+    p->d_k = b->d_k;
+    p->d_v = b->d_v;
+    p->d_s0 = b->d_initial_state;
+  }
   p->state_index = a->state_indices;
   p->num_slots = a->state_indices ? a->num_states : N;
   p->cu_seqlens = a->cu_seqlens;

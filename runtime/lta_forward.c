@@ -1,7 +1,7 @@
-/* lta_forward.c: the public forward entry points.
+/* lta_forward.c: the public entry points of the forward and the backward.
  *
- * lta_forward(): check and resolve the call (lta_check.c, which also selects the kernel),
- * then run it over threads (lta_threads.c). LTA_VERBOSE=1 prints each call's choice on stderr,
+ * lta_forward(), lta_backward(): check and resolve the call (lta_check.c, which also selects
+ * the kernel), then run it over threads (lta_threads.c) or on the GPU (lta_cuda.c). LTA_VERBOSE=1 prints each call's choice on stderr,
  * saying so when the generic kernel serves a shape no generated kernel covers.
  */
 #include <stdio.h>
@@ -14,15 +14,15 @@ void lta_forward_args_init(lta_forward_args *args) {
   if (args) memset(args, 0, sizeof *args);
 }
 
-static void report(const lta_call *c) {
+static void report(const lta_call *c, const char *fn) {
   const char *env = getenv("LTA_VERBOSE");
   if (!env || !*env || strcmp(env, "0") == 0) return;
   const lta_problem *p = &c->p;
   int generic = lta_entry_is_generic(c->kernel);
   fprintf(stderr,
-          "lightattn: lta_forward %s N=%lld T=%lld H=%lld/%lld K=%lld V=%lld%s -> %s on %d "
+          "lightattn: %s %s N=%lld T=%lld H=%lld/%lld K=%lld V=%lld%s -> %s on %d "
           "%s%s\n",
-          lta_dtype_string(p->dtype), (long long)p->num_seqs, (long long)p->seqlen,
+          fn, lta_dtype_string(p->dtype), (long long)p->num_seqs, (long long)p->seqlen,
           (long long)p->num_heads, (long long)p->num_kv_heads, (long long)p->K, (long long)p->V,
           p->reverse ? " reverse" : "", c->kernel->name,
           c->device == LTA_DEVICE_CUDA ? 1 : c->threads,
@@ -35,7 +35,7 @@ static lta_status run(const lta_forward_args *args, const lta_entry *forced, int
   lta_status st = lta_forward_prepare(args, "lta_forward", forced, &call);
   if (st == LTA_OK) {
     call.segments = segments;
-    report(&call);
+    report(&call, "lta_forward");
     st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, "lta_forward")
                                         : lta_cpu_execute(&call, "lta_forward");
   }
@@ -57,6 +57,34 @@ lta_status lta_forward_workspace_size(const lta_forward_args *args, size_t *byte
   *bytes = 0;
   if (st == LTA_OK && call.device == LTA_DEVICE_CUDA)
     st = lta_cuda_workspace(&call, bytes, "lta_forward_workspace_size");
+  lta_call_free(&call);
+  return st;
+}
+
+void lta_backward_args_init(lta_backward_args *args) {
+  if (args) memset(args, 0, sizeof *args);
+}
+
+lta_status lta_backward(const lta_backward_args *args) {
+  static const char fn[] = "lta_backward";
+  if (!args) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  lta_call call;
+  lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
+  if (st == LTA_OK) {
+    report(&call, fn);
+    st = lta_cpu_execute(&call, fn);
+  }
+  lta_call_free(&call);
+  return st;
+}
+
+lta_status lta_backward_kernel(const lta_backward_args *args, const char **name) {
+  static const char fn[] = "lta_backward_kernel";
+  if (!name) return lta_fail(LTA_ERR_NULL, "%s: name=NULL", fn);
+  if (!args) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  lta_call call;
+  lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
+  *name = st == LTA_OK ? call.kernel->name : NULL;
   lta_call_free(&call);
   return st;
 }

@@ -97,6 +97,9 @@ typedef struct lta_call {
  * returns the status with the message set. */
 lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const lta_entry *forced,
                                lta_call *call);
+/* The same for a forward call (b NULL) or the backward of b (a = &b->fwd). */
+lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, const char *fn,
+                       const lta_entry *forced, lta_call *call);
 void lta_call_free(lta_call *call);
 
 /* lta_forward() with the kernel forced and, on CUDA, the time segments (0 = automatic): the

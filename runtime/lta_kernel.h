@@ -2,8 +2,10 @@
  *
  * The runtime checks a call, resolves it into an lta_problem (decay array, scale, sizes), and
  * hands each thread a range of work items. An item is one (sequence n, query head h) pair,
- * item = n * num_heads + h; items are independent (each owns its output rows and its state),
- * so a kernel needs no synchronisation and its result does not depend on the thread count.
+ * item = n * num_heads + h (the backward: one (sequence n, kv head hk) pair, n * num_kv_heads +
+ * hk, since the gradients of a kv head sum over its query heads; lta_item_count()). Items are
+ * independent (each owns its output rows and its state), so a kernel needs no synchronisation
+ * and its result does not depend on the thread count.
  *
  * With p->state_index (a state pool), sequence n's states are slot state_index[n] of the state
  * arrays, and a sequence whose slot is negative is skipped: no output row, no state written.
@@ -46,6 +48,7 @@ typedef struct lta_segment {
 } lta_segment;
 
 typedef struct lta_problem {
+  int op;                 /* LTA_OP_FWD or LTA_OP_DEC (the forward), LTA_OP_BWD (the backward) */
   int dtype;              /* LTA_KEY_F32, LTA_KEY_F16, LTA_KEY_BF16: q, k, v and o */
   int reverse;            /* 1: tokens of each sequence are visited last to first */
   int64_t batch, seqlen;  /* q is [batch, seqlen, H, K] */
@@ -60,6 +63,12 @@ typedef struct lta_problem {
   const int64_t *cu_seqlens;  /* [N + 1] or NULL */
   const float *g_gamma;       /* [H]: log decay per query head, finite and <= 0 */
   float scale;                /* multiplies q */
+  /* The backward (op LTA_OP_BWD; NULL otherwise): inputs d_o [B,T,H,V] and d_sT [N,H,K,V] (or
+   * NULL: zero), outputs d_q, d_k, d_v in dtype and d_s0 [N,H,K,V] (or NULL: not wanted). */
+  const void *d_o;
+  const float *d_sT;
+  void *d_q, *d_k, *d_v;
+  float *d_s0;
   const lta_segment *seg;     /* NULL: whole sequences (see above) */
   int64_t group;              /* the most items one call is given (0 counts as 1); with seg: 1 */
 } lta_problem;
@@ -97,6 +106,11 @@ static inline lta_segment lta_item_segment(const lta_problem *p, int64_t n, int6
   lta_segment s = {0, len, p->initial_state ? p->initial_state + state : NULL,
                    p->final_state ? p->final_state + state : NULL, 1};
   return s;
+}
+
+/* The work items of a call: (sequence, query head) pairs; (sequence, kv head) for the backward. */
+static inline int64_t lta_item_count(const lta_problem *p) {
+  return p->num_seqs * (p->op == LTA_OP_BWD ? p->num_kv_heads : p->num_heads);
 }
 
 /* The most items one kernel call covers: what a workspace must hold states for. */

@@ -14,8 +14,9 @@
 
 /* What a kernel computes. FWD: the forward of any length (chunked where the kernel is
  * specialised). DEC: the same forward for decode, a few tokens per sequence (serving): the state
- * stays in registers and is read and written once; correct for any length, fast for short. */
-typedef enum lta_op { LTA_OP_FWD = 0, LTA_OP_DEC, LTA_OP_COUNT } lta_op;
+ * stays in registers and is read and written once; correct for any length, fast for short.
+ * BWD: the backward of SPEC section 2 (gradients of q, k, v and the initial state). */
+typedef enum lta_op { LTA_OP_FWD = 0, LTA_OP_DEC, LTA_OP_BWD, LTA_OP_COUNT } lta_op;
 
 /* Element type of q, k, v and o (states are always fp32). Values match lta_dtype in
  * lightattn.h so that a public dtype converts by value. */

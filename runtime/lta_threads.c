@@ -95,7 +95,7 @@ static void run_tasks(lta_job *job, lta_worker *workers, int n, int64_t tasks, l
 /* ---- by items ---- */
 
 static void item_task(const lta_job *job, int64_t task, void *ws) {
-  int64_t items = job->p.num_seqs * job->p.num_heads, g = lta_group_size(&job->p);
+  int64_t items = lta_item_count(&job->p), g = lta_group_size(&job->p);
   int64_t first = task * g, last = first + g < items ? first + g : items;
   job->call->kernel->run(&job->p, first, last, ws);
 }
@@ -169,7 +169,7 @@ static void combine_task(const lta_job *job, int64_t item, void *ws) {
 static int plan_split(lta_job *job, int threads) {
   const lta_problem *p = &job->p;
   int64_t items = p->num_seqs * p->num_heads;
-  if (items >= threads) return 0;
+  if (items >= threads || p->op == LTA_OP_BWD) return 0; /* the backward runs by items */
   int64_t segments = 0;
   for (int64_t i = 0; i < items; i++) segments += segments_of(p, i, threads);
   if (segments == items) return 0;
@@ -204,7 +204,7 @@ lta_status lta_cpu_execute(const lta_call *call, const char *fn) {
   memset(&job, 0, sizeof job);
   job.call = call;
   job.p = call->p;
-  int64_t items = job.p.num_seqs * job.p.num_heads;
+  int64_t items = lta_item_count(&job.p);
   int split = plan_split(&job, n);
   if (split < 0) {
     free_split(&job.split);

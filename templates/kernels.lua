@@ -2,7 +2,8 @@
 -- the template for each op and target family. lta-gen takes the product of the axes, asks
 -- keep() about each combination, and renders one file per kept kernel (see gen/spec.c).
 
-axis "op"     { "fwd", "dec" }                 -- forward of SPEC section 1; its decode form (few tokens)
+axis "op"     { "fwd", "dec", "bwd" }          -- forward of SPEC section 1; its decode form (few
+                                               -- tokens); the backward of SPEC section 2
 axis "dtype"  { "f32", "f16", "bf16" }         -- element type of q, k, v, o; states are always f32
 axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken at run time
 axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
@@ -16,6 +17,10 @@ local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
                      ["256x256"] = true, ["64x128"] = true }
 
 keep(function(k)
+  if k.op == "bwd" then
+    -- The backward: so far the generic CPU kernel (any K, V, H; plain C), per dtype and direction.
+    return k.family == "cpu" and k.target == "scalar" and k.K == 0 and k.V == 0 and k.H == 0
+  end
   if k.op == "dec" then
     -- Decode (a few tokens per sequence, the state read and written once): the head dims in
     -- use, every dtype (its arithmetic is fp32 throughout); on CUDA one kernel serves every GPU
@@ -47,5 +52,6 @@ end)
 
 template { op = "fwd", family = "cpu", file = "cpu_fwd.c.lt" }
 template { op = "dec", family = "cpu", file = "cpu_fwd.c.lt" }
+template { op = "bwd", family = "cpu", file = "cpu_bwd.c.lt" }
 template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "dec", family = "cuda", file = "cuda_fwd.cu.lt" }

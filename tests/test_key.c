@@ -35,27 +35,28 @@ START_TEST(every_key_round_trips) {
   /* The whole key space the generator may produce, not only this build's set. */
   static const int32_t dims[] = {0, 1, 7, 64, 4096};
   int count = 0;
+  for (int op = 0; op < LTA_OP_COUNT; op++)
   for (int dt = 1; dt <= 3; dt++)
     for (int a = 0; a < 5; a++)
       for (int b = 0; b < 5; b++)
         for (int h = 0; h < 5; h++)
           for (int rev = 0; rev < 2; rev++)
             for (int t = 0; t < LTA_TARGET_COUNT; t++) {
-              lta_key k = {LTA_OP_FWD, dt, dims[a], dims[b], dims[h], rev, t}, back;
+              lta_key k = {op, dt, dims[a], dims[b], dims[h], rev, t}, back;
               char name[LTA_KEY_NAME_MAX];
               ck_assert_int_gt(lta_key_name(&k, name, sizeof name), 0);
               ck_assert_msg(lta_key_parse(name, &back) == 0, "%s does not parse", name);
               ck_assert_msg(memcmp(&k, &back, sizeof k) == 0, "%s: key changed", name);
               count++;
             }
-  ck_assert_int_eq(count, 3 * 5 * 5 * 5 * 2 * LTA_TARGET_COUNT);
+  ck_assert_int_eq(count, LTA_OP_COUNT * 3 * 5 * 5 * 5 * 2 * LTA_TARGET_COUNT);
 }
 END_TEST
 
 START_TEST(bad_names_and_keys) {
   static const char *const bad[] = {
       "",  "lta_fwd_f32_k64_v64",        "lta_fwd_f32_k64_v64__",  "lta_fwd_f64_k64_v64__avx2",
-      "lta_bwd_f32_k64_v64__avx2",      "lta_fwd_f32_k064_v64__avx2",    "lta_fwd_f32_k0_v64__avx2",
+      "lta_grad_f32_k64_v64__avx2",     "lta_fwd_f32_k064_v64__avx2",    "lta_fwd_f32_k0_v64__avx2",
       "lta_fwd_f32_k64_v64_h0__avx2",   "lta_fwd_f32_k64_v64_hany__avx2", "lta_fwd_f32_k64_v64__sse",
       "lta_fwd_f32_k64_v64_rev_rev__avx2", "lta_fwd_f32_k4097_v64__avx2", "xlta_fwd_f32_k64_v64__avx2",
       "lta_fwd_f32_k64_v64__avx2x", "lta_fwd_f32_k99999999999999999999_v1__avx2"};

@@ -1,0 +1,113 @@
+/* Auto-generated file. Do not edit!
+ *   Template:  templates/cpu_bwd.c.lt
+ *   Kernel:    lta_bwd_f16_kany_vany__scalar
+ *   Key:       op=bwd dtype=f16 K=any V=any H=any dir=fwd target=scalar
+ *   Generator: lta-gen (gen/), from the kernel spec; regenerate, never edit.
+ * One file per kernel: each specialization is compiled with its own ISA flags
+ * and only what a template or key change touches is rebuilt.
+ */
+#include <math.h>
+
+#include "lta_kernel.h"
+
+void lta_bwd_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
+size_t lta_bwd_f16_kany_vany__scalar_workspace(const lta_problem *p);
+
+/* Workspace of one call: the group's states, then the row buffers. */
+static float *lta_bwd_f16_kany_vany__scalar_rows(const lta_problem *p, float *ws) {
+  const int64_t G = p->num_heads / p->num_kv_heads;
+  return ws + G * lta_ws_floats(p->K * p->V);
+}
+
+/* Row r of the flattened token axis at step `step` of a walk over [row0, row1): the forward's
+ * direction (first to last), or its opposite. */
+static inline int64_t lta_bwd_f16_kany_vany__scalar_row(int64_t row0, int64_t row1, int64_t step, int forward) {
+  return forward ? row0 + step : row1 - 1 - step;
+}
+
+static void lta_bwd_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *ws) {
+  const int64_t K = p->K, V = p->V, H = p->num_heads, Hkv = p->num_kv_heads, G = H / Hkv;
+  const int64_t n = item / Hkv, hk = item % Hkv, KV = K * V;
+  int64_t row0, row1;
+  lta_seq_rows(p, n, &row0, &row1);
+  const int64_t len = row1 - row0;
+  const uint16_t *q = (const uint16_t *)p->q, *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
+  const uint16_t *d_o = (const uint16_t *)p->d_o;
+  uint16_t *d_q = (uint16_t *)p->d_q, *d_k = (uint16_t *)p->d_k, *d_v = (uint16_t *)p->d_v;
+  float *qb = lta_bwd_f16_kany_vany__scalar_rows(p, ws), *kb = qb + lta_ws_floats(K), *vb = kb + lta_ws_floats(K);
+  float *db = vb + lta_ws_floats(V), *acc_k = db + lta_ws_floats(V), *acc_v = acc_k + lta_ws_floats(K);
+
+  /* 1. dq, per query head of the group. */
+  for (int64_t e = 0; e < G; e++) {
+    const int64_t h = hk * G + e;
+    const float lam = expf(p->g_gamma[h]);
+    float *S = ws;
+    if (p->initial_state)
+      memcpy(S, p->initial_state + (n * H + h) * KV, (size_t)KV * sizeof(float));
+    else
+      memset(S, 0, (size_t)KV * sizeof(float));
+    for (int64_t step = 0; step < len; step++) {
+      const int64_t r = lta_bwd_f16_kany_vany__scalar_row(row0, row1, step, 1);
+      lta_load_f16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
+      lta_load_f16(v + (r * Hkv + hk) * V, vb, V, 1.0f);
+      lta_load_f16(d_o + (r * H + h) * V, db, V, 1.0f);
+      for (int64_t i = 0; i < K; i++) {
+        float *Si = S + i * V, dot = 0.0f;
+        for (int64_t j = 0; j < V; j++) {
+          Si[j] = kb[i] * vb[j] + lam * Si[j];
+          dot += Si[j] * db[j];
+        }
+        acc_k[i] = p->scale * dot;
+      }
+      lta_store_f16(d_q + (r * H + h) * K, acc_k, K);
+    }
+  }
+
+  /* 2. dk, dv: the group's query heads in lockstep, walking back. */
+  for (int64_t e = 0; e < G; e++) {
+    float *Ge = ws + e * lta_ws_floats(KV);
+    if (p->d_sT)
+      memcpy(Ge, p->d_sT + (n * H + hk * G + e) * KV, (size_t)KV * sizeof(float));
+    else
+      memset(Ge, 0, (size_t)KV * sizeof(float));
+  }
+  for (int64_t step = 0; step < len; step++) {
+    const int64_t r = lta_bwd_f16_kany_vany__scalar_row(row0, row1, step, 0);
+    lta_load_f16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
+    lta_load_f16(v + (r * Hkv + hk) * V, vb, V, 1.0f);
+    memset(acc_k, 0, (size_t)K * sizeof(float));
+    memset(acc_v, 0, (size_t)V * sizeof(float));
+    for (int64_t e = 0; e < G; e++) {
+      const int64_t h = hk * G + e;
+      const float lam = expf(p->g_gamma[h]);
+      float *Ge = ws + e * lta_ws_floats(KV);
+      lta_load_f16(q + (r * H + h) * K, qb, K, p->scale);
+      lta_load_f16(d_o + (r * H + h) * V, db, V, 1.0f);
+      for (int64_t i = 0; i < K; i++) {
+        float *Gi = Ge + i * V, dot = 0.0f;
+        for (int64_t j = 0; j < V; j++) {
+          Gi[j] += qb[i] * db[j];
+          dot += Gi[j] * vb[j];
+          acc_v[j] += Gi[j] * kb[i];
+          Gi[j] *= lam;
+        }
+        acc_k[i] += dot;
+      }
+    }
+    lta_store_f16(d_k + (r * Hkv + hk) * K, acc_k, K);
+    lta_store_f16(d_v + (r * Hkv + hk) * V, acc_v, V);
+  }
+  if (p->d_s0)
+    for (int64_t e = 0; e < G; e++)
+      memcpy(p->d_s0 + (n * H + hk * G + e) * KV, ws + e * lta_ws_floats(KV), (size_t)KV * sizeof(float));
+}
+
+void lta_bwd_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
+  for (int64_t item = first; item < last; item++) lta_bwd_f16_kany_vany__scalar_item(p, item, (float *)ws);
+}
+
+size_t lta_bwd_f16_kany_vany__scalar_workspace(const lta_problem *p) {
+  const int64_t K = p->K, V = p->V, G = p->num_heads / p->num_kv_heads;
+  return sizeof(float) * ((size_t)G * lta_ws_floats(K * V) + 3 * lta_ws_floats(K) +
+                          3 * lta_ws_floats(V));
+}

@@ -1,0 +1,242 @@
+/* test_backward.c: every backward kernel of the registry against the double-precision
+ * reference backward (tests/ref.c, itself checked against finite differences by test_grad),
+ * and the backward's bad inputs.
+ *
+ * sweep: per backward kernel, cases rotating over head dims (tiny, K != V, generated ones and
+ *   others), MHA / GQA / MQA, batch and varlen (with a zero-length sequence), T from 1 to 40,
+ *   with and without the initial state, the final state's gradient and d_initial_state, the
+ *   seed's decay (fast, slow) and RetNet's, default and explicit scale, 1 to 3 threads; random
+ *   inputs; d_q, d_k, d_v within the dtype's tolerance, d_initial_state within fp32's; nothing
+ *   written past any output (canaries); the same bits for any thread count.
+ * errors: NULL gradients, a CUDA call, a state pool, overlapping outputs, a state count that does
+ *   not match: each its code, a message naming the argument, no output written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "lta_internal.h"
+#include "ref.h"
+
+#define CANARY 64
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  ck_assert_ptr_nonnull(p);
+  return p;
+}
+
+/* n bytes then CANARY bytes of 0xA5. */
+static void *with_canary(size_t n) {
+  unsigned char *p = xmalloc(n + CANARY);
+  memset(p + n, 0xA5, CANARY);
+  return p;
+}
+static int canary_ok(const void *p, size_t n) {
+  const unsigned char *c = (const unsigned char *)p + n;
+  for (int i = 0; i < CANARY; i++)
+    if (c[i] != 0xA5) return 0;
+  return 1;
+}
+
+typedef struct bcase {
+  int64_t K, V, H, Hkv;
+  int kind; /* 0: B = 2; 1: varlen (T, 0, T/2 + 1); 2: B = 1 */
+  int64_t T;
+  int init, dst, ds0, decay, scale, threads;
+} bcase;
+
+static void run_case(const lta_entry *e, const bcase *c, uint64_t seed, double worst[4]) {
+  const lta_dtype dt = (lta_dtype)e->key.dtype;
+  const size_t es = ref_elem_size(dt);
+  const int64_t K = c->K, V = c->V, H = c->H, Hkv = c->Hkv;
+  int64_t B = c->kind == 0 ? 2 : 1, N = B, T = c->T, cu[4] = {0};
+  if (c->kind == 1) {
+    N = 3;
+    cu[1] = c->T, cu[2] = c->T, cu[3] = c->T + c->T / 2 + 1;
+    T = cu[3];
+  }
+  const int64_t rows = B * T, nq = rows * H * K, nk = rows * Hkv * K, nv = rows * Hkv * V,
+                no = rows * H * V, ns = N * H * K * V;
+  ref_rng rng = {seed};
+  void *q = xmalloc((size_t)nq * es), *k = xmalloc((size_t)nk * es), *v = xmalloc((size_t)nv * es);
+  void *d_o = xmalloc((size_t)no * es);
+  float *s0 = c->init ? xmalloc((size_t)ns * 4) : NULL, *dsT = c->dst ? xmalloc((size_t)ns * 4) : NULL;
+  float g[64];
+  ref_fill(&rng, dt, q, nq, 1.0);
+  ref_fill(&rng, dt, k, nk, 1.0);
+  ref_fill(&rng, dt, v, nv, 1.0);
+  ref_fill(&rng, dt, d_o, no, 1.0);
+  if (s0) ref_fill(&rng, LTA_F32, s0, ns, 1.0);
+  if (dsT) ref_fill(&rng, LTA_F32, dsT, ns, 1.0);
+  static const int layers[2] = {0, 23};
+  if (c->decay < 2) lta_seed_g_gamma(H, layers[c->decay], 24, g);
+  else ref_retnet_g_gamma(H, g);
+  const float scale = c->scale ? 0.3f : (float)(1.0 / sqrt((double)K));
+
+  double *rq = xmalloc((size_t)nq * 8), *rk = xmalloc((size_t)nk * 8), *rv = xmalloc((size_t)nv * 8);
+  double *rs = xmalloc((size_t)ns * 8);
+  ref_case r = {dt, B, T, H, Hkv, K, V, e->key.reverse, q, k, v, s0, c->kind == 1 ? cu : NULL,
+                N, g, scale, NULL, NULL};
+  ref_backward(&r, d_o, dsT, rq, rk, rv, rs);
+
+  lta_backward_args b;
+  lta_backward_args_init(&b);
+  lta_forward_args *a = &b.fwd;
+  a->dtype = dt, a->batch = B, a->seqlen = T, a->num_heads = H, a->num_kv_heads = Hkv;
+  a->head_dim_k = K, a->head_dim_v = V, a->q = q, a->k = k, a->v = v;
+  a->initial_state = s0;
+  a->num_states = (s0 || dsT || c->ds0) ? N : 0;
+  if (c->kind == 1) a->cu_seqlens = cu, a->num_seqs = N;
+  if (c->decay < 2) a->layer_idx = layers[c->decay], a->num_layers = 24;
+  else a->g_gamma = g;
+  if (c->scale) a->has_scale = 1, a->scale = scale;
+  a->reverse = e->key.reverse, a->isa = entry_isa(e), a->num_threads = c->threads;
+  b.d_o = d_o, b.d_final_state = dsT;
+  b.d_q = with_canary((size_t)nq * es), b.d_k = with_canary((size_t)nk * es);
+  b.d_v = with_canary((size_t)nv * es);
+  b.d_initial_state = c->ds0 ? with_canary((size_t)ns * 4) : NULL;
+  const char *name = NULL;
+  ck_assert_int_eq(lta_backward_kernel(&b, &name), LTA_OK);
+  ck_assert_str_eq(name, e->name);
+  ck_assert_msg(lta_backward(&b) == LTA_OK, "%s: %s", e->name, lta_last_error());
+
+  char what[200];
+  snprintf(what, sizeof what, "%s: K=%lld V=%lld H=%lld/%lld %s T=%lld init=%d dsT=%d ds0=%d "
+           "decay=%d scale=%d threads=%d", e->name, (long long)K, (long long)V, (long long)H,
+           (long long)Hkv, c->kind == 1 ? "varlen" : c->kind == 0 ? "B=2" : "B=1",
+           (long long)c->T, c->init, c->dst, c->ds0, c->decay, c->scale, c->threads);
+  const double tol = ref_tol(dt);
+  const double err[4] = {ref_error(dt, b.d_q, rq, nq), ref_error(dt, b.d_k, rk, nk),
+                         ref_error(dt, b.d_v, rv, nv),
+                         c->ds0 ? ref_error_f32(b.d_initial_state, rs, ns) : 0.0};
+  static const char *const names[4] = {"d_q", "d_k", "d_v", "d_initial_state"};
+  for (int i = 0; i < 4; i++) {
+    worst[i] = err[i] > worst[i] ? err[i] : worst[i];
+    ck_assert_msg(err[i] <= (i == 3 ? TOL_F32 : tol), "%s: %s error %.3g (%s)", e->name,
+                  names[i], err[i], what);
+  }
+  ck_assert_msg(canary_ok(b.d_q, (size_t)nq * es) && canary_ok(b.d_k, (size_t)nk * es) &&
+                    canary_ok(b.d_v, (size_t)nv * es) &&
+                    (!c->ds0 || canary_ok(b.d_initial_state, (size_t)ns * 4)),
+                "%s wrote past an output (%s)", e->name, what);
+
+  /* Any other thread count: the same bits (items are independent). */
+  lta_backward_args b2 = b;
+  b2.fwd.num_threads = c->threads == 1 ? 3 : 1;
+  b2.d_q = xmalloc((size_t)nq * es), b2.d_k = xmalloc((size_t)nk * es);
+  b2.d_v = xmalloc((size_t)nv * es);
+  b2.d_initial_state = c->ds0 ? xmalloc((size_t)ns * 4) : NULL;
+  ck_assert_int_eq(lta_backward(&b2), LTA_OK);
+  ck_assert_msg(!memcmp(b.d_q, b2.d_q, (size_t)nq * es) && !memcmp(b.d_k, b2.d_k, (size_t)nk * es) &&
+                    !memcmp(b.d_v, b2.d_v, (size_t)nv * es) &&
+                    (!c->ds0 || !memcmp(b.d_initial_state, b2.d_initial_state, (size_t)ns * 4)),
+                "%s: another thread count gave other bits (%s)", e->name, what);
+
+  free(q), free(k), free(v), free(d_o), free(s0), free(dsT), free(rq), free(rk), free(rv);
+  free(rs), free(b.d_q), free(b.d_k), free(b.d_v), free(b.d_initial_state);
+  free(b2.d_q), free(b2.d_k), free(b2.d_v), free(b2.d_initial_state);
+}
+
+START_TEST(sweep) {
+  static const int64_t dims[][2] = {{3, 5}, {16, 16}, {64, 64}, {48, 80}, {32, 32}, {64, 128}};
+  static const int64_t heads[][2] = {{2, 2}, {4, 2}, {4, 1}};
+  static const int64_t Ts[] = {1, 7, 40, 2};
+  size_t n;
+  const lta_entry *tab = lta_registry(&n);
+  int kernels = 0, cases = 0;
+  for (size_t i = 0; i < n; i++) {
+    const lta_entry *e = &tab[i];
+    if (e->key.op != LTA_OP_BWD || !((lta_cpu_targets() >> e->key.target) & 1)) continue;
+    double worst[4] = {0};
+    for (int r = 0; r < 12; r++) {
+      int x = r + (int)i;
+      bcase c = {dims[x % 6][0], dims[x % 6][1], heads[x % 3][0], heads[x % 3][1], x % 3,
+                 Ts[x % 4], x % 2, (x / 2) % 2, (x / 3) % 2 || r == 0, x % 3, (x / 4) % 2,
+                 1 + x % 3};
+      run_case(e, &c, 0xBAC4ull + (uint64_t)i * 131 + (uint64_t)r, worst);
+      cases++;
+    }
+    printf("backward sweep: %s 12 cases, worst error: d_q %.2e d_k %.2e d_v %.2e (tol %.0e), "
+           "d_initial_state %.2e (tol %.0e)\n",
+           e->name, worst[0], worst[1], worst[2], ref_tol((lta_dtype)e->key.dtype), worst[3],
+           TOL_F32);
+    kernels++;
+  }
+  ck_assert_msg(kernels > 0, "no backward kernel in the registry");
+  printf("backward sweep: %d kernels, %d cases\n", kernels, cases);
+}
+END_TEST
+
+/* A small valid backward call (f32, B=1, T=3, H=2, K=V=4) on buffers b owns. */
+typedef struct small {
+  lta_backward_args b;
+  float q[24], k[24], v[24], d_o[24], s0[32], dsT[32];
+  float dq[24], dk[24], dv[24], ds0[32];
+} small;
+
+static void small_init(small *s) {
+  memset(s, 0, sizeof *s);
+  ref_rng rng = {5};
+  ref_fill(&rng, LTA_F32, s->q, 24, 1.0);
+  ref_fill(&rng, LTA_F32, s->k, 24, 1.0);
+  ref_fill(&rng, LTA_F32, s->v, 24, 1.0);
+  ref_fill(&rng, LTA_F32, s->d_o, 24, 1.0);
+  memset(s->dq, 0x7f, sizeof s->dq), memset(s->dk, 0x7f, sizeof s->dk);
+  memset(s->dv, 0x7f, sizeof s->dv), memset(s->ds0, 0x7f, sizeof s->ds0);
+  lta_backward_args_init(&s->b);
+  lta_forward_args *a = &s->b.fwd;
+  a->dtype = LTA_F32, a->batch = 1, a->seqlen = 3, a->num_heads = a->num_kv_heads = 2;
+  a->head_dim_k = a->head_dim_v = 4, a->q = s->q, a->k = s->k, a->v = s->v;
+  a->initial_state = s->s0, a->num_states = 1, a->layer_idx = 1, a->num_layers = 4;
+  s->b.d_o = s->d_o, s->b.d_final_state = s->dsT;
+  s->b.d_q = s->dq, s->b.d_k = s->dk, s->b.d_v = s->dv, s->b.d_initial_state = s->ds0;
+}
+
+/* The call fails with st, its message contains word, and no output was written. */
+static void expect_fail(small *s, lta_status st, const char *word) {
+  ck_assert_int_eq(lta_backward(&s->b), st);
+  ck_assert_msg(strstr(lta_last_error(), word), "message '%s' does not name %s", lta_last_error(),
+                word);
+  unsigned char fresh[sizeof s->dq];
+  memset(fresh, 0x7f, sizeof fresh);
+  ck_assert(!memcmp(s->dq, fresh, sizeof s->dq) && !memcmp(s->dk, fresh, sizeof s->dk) &&
+            !memcmp(s->dv, fresh, sizeof s->dv) && !memcmp(s->ds0, fresh, sizeof s->dq));
+}
+
+START_TEST(errors) {
+  small s;
+  small_init(&s);
+  ck_assert_int_eq(lta_backward(&s.b), LTA_OK); /* the valid call */
+  ck_assert_int_eq(lta_backward(NULL), LTA_ERR_NULL);
+  small_init(&s), s.b.d_o = NULL, expect_fail(&s, LTA_ERR_NULL, "d_o=NULL");
+  small_init(&s), s.b.d_q = NULL, expect_fail(&s, LTA_ERR_NULL, "d_q=NULL");
+  small_init(&s), s.b.d_k = NULL, expect_fail(&s, LTA_ERR_NULL, "d_k=NULL");
+  small_init(&s), s.b.d_v = NULL, expect_fail(&s, LTA_ERR_NULL, "d_v=NULL");
+  small_init(&s), s.b.fwd.q = NULL, expect_fail(&s, LTA_ERR_NULL, "q=NULL");
+  small_init(&s), s.b.fwd.device = LTA_DEVICE_CUDA, expect_fail(&s, LTA_ERR_UNSUPPORTED, "CPU only");
+  int64_t idx[1] = {0};
+  small_init(&s), s.b.fwd.state_indices = idx, expect_fail(&s, LTA_ERR_UNSUPPORTED, "state_indices");
+  small_init(&s), s.b.d_k = s.dq, expect_fail(&s, LTA_ERR_ALIAS, "d_k");
+  small_init(&s), s.b.d_q = s.q, expect_fail(&s, LTA_ERR_ALIAS, "d_q");
+  small_init(&s), s.b.d_initial_state = s.s0, expect_fail(&s, LTA_ERR_ALIAS, "d_initial_state");
+  small_init(&s), s.b.fwd.num_states = 2, expect_fail(&s, LTA_ERR_STATE, "num_states=2");
+  small_init(&s), s.b.fwd.head_dim_k = 0, expect_fail(&s, LTA_ERR_SIZE, "head_dim_k=0");
+  small_init(&s), s.b.fwd.num_kv_heads = 3, expect_fail(&s, LTA_ERR_HEADS, "num_kv_heads=3");
+  /* The forward's o and final_state are not read: any value, NULL included, is fine. */
+  small_init(&s), s.b.fwd.o = NULL, s.b.fwd.final_state = NULL;
+  ck_assert_int_eq(lta_backward(&s.b), LTA_OK);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("backward");
+  TCase *tc = tcase_create("backward");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, sweep);
+  tcase_add_test(tc, errors);
+  suite_add_tcase(s, tc);
+  return run_suite(s, 0);
+}
