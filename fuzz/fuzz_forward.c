@@ -1,4 +1,4 @@
-/* fuzz_forward.c: libFuzzer target for the public lta_forward (CPU).
+/* fuzz_forward.c: libFuzzer target for the public lta_forward and lta_backward (CPU).
  *
  * The input is read as a description of a call: dtype, batch or varlen lengths, tokens, heads
  * (MHA, GQA, MQA), head dims (tiny and odd ones, and the generated ones), states (none, initial,
@@ -12,6 +12,9 @@
  * Every call must either succeed and match the double-precision reference (tests/ref.c) within
  * the sweep's tolerances, or be rejected with a non-empty message and not one byte of o, the
  * states or any input changed. lta_forward_kernel() must agree with lta_forward() on the status.
+ * After a forward call that succeeded (without a state pool, which the backward refuses), the
+ * backward of the same call, with a random output gradient (and final-state gradient, and
+ * d_initial_state, as the input says), must match the reference backward.
  * A violation aborts with the description, which libFuzzer then saves as a crash input.
  *
  * CUDA (later; the planned lta_forward_args.device): the same description would drive
@@ -229,6 +232,77 @@ static double magnitude(const ref_case *r, double floor, double *s_norm) {
   return o_norm;
 }
 
+/* max over i of |x_i| (at least 1e-30). */
+static double peak(const double *x, int64_t n) { return max_abs(x, n, 0.0); }
+
+/* The backward of a forward call that succeeded (a, with its initial state as it was before the
+ * call, s0): random d_o and d_final_state, outputs at exact sizes; the gradients must match
+ * tests/ref.c's within the dtype's tolerance, normalised by the gradients of the same call on
+ * absolute values (the largest magnitude the sums pass through), as for the forward. */
+static void check_backward(const lta_forward_args *fa, const float *s0, bytes *in, uint64_t seed) {
+  lta_forward_args a = *fa;
+  const lta_dtype dt = a.dtype;
+  const size_t es = ref_elem_size(dt);
+  const int64_t B = a.batch, T = a.seqlen, H = a.num_heads, Hkv = a.num_kv_heads;
+  const int64_t K = a.head_dim_k, V = a.head_dim_v, N = a.cu_seqlens ? a.num_seqs : B;
+  const int64_t rows = B * T, nq = rows * H * K, nk = rows * Hkv * K, nv = rows * Hkv * V,
+                no = rows * H * V, ns = N * H * K * V;
+  unsigned flags = u8(in);
+  int with_dst = flags & 1, with_ds0 = flags >> 1 & 1;
+  ref_rng rng = {seed * 0x2545F4914F6CDD1Dull + 7};
+  void *d_o = exact((size_t)no * es);
+  float *dsT = with_dst ? exact((size_t)ns * sizeof(float)) : NULL;
+  ref_fill(&rng, dt, d_o, no, 1.0);
+  if (dsT) ref_fill(&rng, LTA_F32, dsT, ns, 1.0);
+  lta_backward_args b;
+  lta_backward_args_init(&b);
+  a.initial_state = s0;
+  a.num_states = (s0 || dsT || with_ds0) ? N : 0;
+  b.fwd = a;
+  b.d_o = d_o, b.d_final_state = dsT;
+  b.d_q = exact((size_t)nq * es), b.d_k = exact((size_t)nk * es), b.d_v = exact((size_t)nv * es);
+  b.d_initial_state = with_ds0 ? exact((size_t)ns * sizeof(float)) : NULL;
+  lta_status st = lta_backward(&b);
+  if (st != LTA_OK) FAIL("the backward of a valid call failed: %s: %s", lta_status_name(st),
+                         lta_last_error());
+  float *g = exact((size_t)H * sizeof(float));
+  if (a.g_gamma) memcpy(g, a.g_gamma, (size_t)H * sizeof(float));
+  else lta_seed_g_gamma(H, a.layer_idx, a.num_layers, g);
+  const float scale = a.has_scale ? a.scale : (float)(1.0 / sqrt((double)K));
+  /* The reference, and the same on absolute values for the magnitudes. */
+  double *r[4], *m[4];
+  const int64_t n[4] = {nq, nk, nv, ns};
+  for (int i = 0; i < 4; i++) r[i] = exact((size_t)n[i] * 8), m[i] = exact((size_t)n[i] * 8);
+  ref_case rc = {dt, B, T, H, Hkv, K, V, a.reverse, a.q, a.k, a.v, s0, a.cu_seqlens, N, g, scale,
+                 NULL, NULL};
+  ref_backward(&rc, d_o, dsT, r[0], r[1], r[2], r[3]);
+  void *aq = exact((size_t)nq * es), *ak = exact((size_t)nk * es), *av = exact((size_t)nv * es);
+  void *ado = exact((size_t)no * es);
+  float *as0 = s0 ? exact((size_t)ns * 4) : NULL, *adst = dsT ? exact((size_t)ns * 4) : NULL;
+  for (int64_t i = 0; i < nq; i++) ref_encode(dt, aq, i, fabs(ref_decode(dt, a.q, i)));
+  for (int64_t i = 0; i < nk; i++) ref_encode(dt, ak, i, fabs(ref_decode(dt, a.k, i)));
+  for (int64_t i = 0; i < nv; i++) ref_encode(dt, av, i, fabs(ref_decode(dt, a.v, i)));
+  for (int64_t i = 0; i < no; i++) ref_encode(dt, ado, i, fabs(ref_decode(dt, d_o, i)));
+  for (int64_t i = 0; as0 && i < ns; i++) as0[i] = fabsf(s0[i]);
+  for (int64_t i = 0; adst && i < ns; i++) adst[i] = fabsf(dsT[i]);
+  ref_case ra = rc;
+  ra.q = aq, ra.k = ak, ra.v = av, ra.s0 = as0;
+  ref_backward(&ra, ado, adst, m[0], m[1], m[2], m[3]);
+  static const char *const what[4] = {"d_q", "d_k", "d_v", "d_initial_state"};
+  const void *got[4] = {b.d_q, b.d_k, b.d_v, b.d_initial_state};
+  for (int i = 0; i < 4; i++) {
+    if (!got[i]) continue;
+    lta_dtype gdt = i == 3 ? LTA_F32 : dt;
+    double norm = fmax(peak(m[i], n[i]), peak(r[i], n[i]));
+    if (dt == LTA_F16 && i < 3) norm = fmax(norm, 0x1p-14);
+    double err = max_abs_error(gdt, got[i], r[i], n[i]) / norm, tol = i == 3 ? TOL_F32 : ref_tol(dt);
+    if (!(err <= tol)) FAIL("lta_backward: %s error %.3g > %.3g", what[i], err, tol);
+  }
+  for (int i = 0; i < 4; i++) free(r[i]), free(m[i]);
+  free(aq), free(ak), free(av), free(ado), free(as0), free(adst), free(g), free(d_o), free(dsT);
+  free(b.d_q), free(b.d_k), free(b.d_v), free(b.d_initial_state);
+}
+
 /* A copy of a buffer, to prove afterwards that a rejected call changed nothing. */
 static void *snapshot(const void *p, size_t n) {
   if (!p) return NULL;
@@ -405,6 +479,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FAIL("rejected (%s: %s) but an output was written", lta_status_name(st), lta_last_error());
   }
   if (memcmp(q, q_copy, (size_t)(rows * H * K) * es)) FAIL("q was written");
+  if (st == LTA_OK && !pool) check_backward(&a, s0_copy, &in, seed);
 
   free(o_ref), free(s_ref), free(o_copy), free(s0_copy), free(sT_copy), free(q_copy);
   free(q), free(k), free(v), free(o), free(s0), free(sT), free(g), free(g_bad);
