@@ -7,9 +7,11 @@
  *   lta-bench --min      the fastest run of each instead of the median (a machine shared with
  *                        other jobs: what the kernel does when it gets the cores)
  *   lta-bench --decode   the decode table only
+ *   lta-bench --backward the backward table only
  *
  * Effective GFLOP/s count the minimal 4*K*V flops per token and head (SPEC section 6).
- * Then decode (one token a sequence, states in place): bytes moved over the copy bandwidth.
+ * Then decode (one token a sequence, states in place): bytes moved over the copy bandwidth;
+ * and the backward against the forward of the same call.
  */
 #include <math.h>
 #include <pthread.h>
@@ -293,6 +295,64 @@ static void bench_shape(const shape *s, int threads, int reps) {
   free(q), free(k), free(v), free(o), free(st);
 }
 
+/* ---- backward ---- */
+
+/* Median (or fastest) seconds of reps backward calls. */
+static double time_backward(lta_backward_args *b, int reps) {
+  double t[16];
+  check(lta_backward(b));
+  for (int i = 0; i < reps; i++) {
+    double t0 = now();
+    check(lta_backward(b));
+    t[i] = now() - t0;
+  }
+  for (int i = 1; i < reps; i++)
+    for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+      double x = t[j];
+      t[j] = t[j - 1], t[j - 1] = x;
+    }
+  return report_min ? t[0] : t[reps / 2];
+}
+
+/* The backward (d_q, d_k, d_v and d_initial_state from d_o and d_final_state) against the
+ * forward of the same call, in the same run (issue 5: at most 2.5x at K=V=128). */
+static void backward_table(int reps) {
+  static const shape shapes[] = {{1, 4096, 16, 128, 128, LTA_F32}, {1, 4096, 16, 64, 64, LTA_F32}};
+  printf("\nBackward: layer 3 of 24, 1 thread, %s of %d runs; the forward with its final state,\n"
+         "the backward with the final state's gradient and d_initial_state.\n\n",
+         report_min ? "fastest" : "median", reps);
+  printf("| B, T, H, K, V | dtype | forward kernel | forward ms | backward kernel | backward ms | "
+         "backward / forward |\n|---|---|---|---|---|---|---|\n");
+  for (int i = 0; i < 2; i++) {
+    const shape *s = &shapes[i];
+    size_t nq = (size_t)(s->B * s->T * s->H * s->K), nv = (size_t)(s->B * s->T * s->H * s->V);
+    size_t ns = (size_t)(s->B * s->H * s->K * s->V);
+    void *q = random_buffer(s->dt, nq), *k = random_buffer(s->dt, nq), *v = random_buffer(s->dt, nv);
+    void *d_o = random_buffer(s->dt, nv), *o = malloc(nv * 4);
+    float *st = malloc(ns * 4), *dst = random_buffer(LTA_F32, ns), *ds0 = malloc(ns * 4);
+    void *dq = malloc(nq * 4), *dk = malloc(nq * 4), *dv = malloc(nv * 4);
+    lta_backward_args b;
+    lta_backward_args_init(&b);
+    lta_forward_args *a = &b.fwd;
+    a->dtype = s->dt, a->batch = s->B, a->seqlen = s->T, a->num_heads = a->num_kv_heads = s->H;
+    a->head_dim_k = s->K, a->head_dim_v = s->V, a->q = q, a->k = k, a->v = v, a->o = o;
+    a->final_state = st, a->num_states = s->B, a->layer_idx = 3, a->num_layers = 24;
+    a->num_threads = 1;
+    b.d_o = d_o, b.d_final_state = dst, b.d_q = dq, b.d_k = dk, b.d_v = dv;
+    b.d_initial_state = ds0;
+    const char *fname, *bname;
+    check(lta_forward_kernel(a, &fname));
+    check(lta_backward_kernel(&b, &bname));
+    double tf = time_call(a, reps), tb = time_backward(&b, reps);
+    printf("| %lld, %lld, %lld, %lld, %lld | f32 | %s | %.1f | %s | %.1f | %.1fx |\n",
+           (long long)s->B, (long long)s->T, (long long)s->H, (long long)s->K, (long long)s->V,
+           fname, tf * 1e3, bname, tb * 1e3, tb / tf);
+    fflush(stdout);
+    free(q), free(k), free(v), free(d_o), free(o), free(st), free(dst), free(ds0);
+    free(dq), free(dk), free(dv);
+  }
+}
+
 /* ---- decode ---- */
 
 /* Copy bandwidth of threads threads in bytes/s (read + written), memcpy of 64 MiB each. */
@@ -384,14 +444,15 @@ static void decode_table(int threads_all, int reps) {
 }
 
 int main(int argc, char **argv) {
-  int quick = 0, table = 0, decode_only = 0;
+  int quick = 0, table = 0, decode_only = 0, backward_only = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) quick = 1;
     else if (strcmp(argv[i], "--decode") == 0) decode_only = 1;
+    else if (strcmp(argv[i], "--backward") == 0) backward_only = 1;
     else if (strcmp(argv[i], "--table") == 0) table = 1;
     else if (strcmp(argv[i], "--min") == 0) report_min = 1;
     else {
-      fprintf(stderr, "usage: lta-bench [--quick] [--table] [--min] [--decode]\n");
+      fprintf(stderr, "usage: lta-bench [--quick] [--table] [--min] [--decode] [--backward]\n");
       return 2;
     }
   }
@@ -408,6 +469,10 @@ int main(int argc, char **argv) {
   if (all <= 0) all = (int)sysconf(_SC_NPROCESSORS_ONLN);
   if (decode_only) {
     decode_table(all, quick ? 3 : 7);
+    return 0;
+  }
+  if (backward_only) {
+    backward_table(3);
     return 0;
   }
   if (!table) {
@@ -433,5 +498,6 @@ int main(int argc, char **argv) {
     if (all > 1) bench_shape(&shapes[i], all, quick ? 3 : 5);
   }
   decode_table(all, quick ? 3 : 7);
+  backward_table(3);
   return 0;
 }
