@@ -425,6 +425,7 @@ static void sweep_group(int gi, int slow) {
   /* LTA_SWEEP_MAX_T: leaves out longer cases (the emulated run, where the reference is slow). */
   const char *max_env = getenv("LTA_SWEEP_MAX_T");
   int64_t max_t = max_env ? atoll(max_env) : 0;
+  int auto_checked = 0;
   for (int ci = 0; ci < n; ci++) {
     if (max_t > 0 && cases[ci].T > max_t) continue;
     problem_buffers b;
@@ -442,7 +443,10 @@ static void sweep_group(int gi, int slow) {
     for (int k = 0; k < grp->nkernels; k++)
       if (runs_here(grp->kernels[k])) check_kernel(&b, grp->kernels[k], &cases[ci], 0);
 #endif
-    if (ci == (grp->key.op == LTA_OP_DEC ? 0 : 3)) { /* T = 63 for the forward: not decode */
+    /* The automatic choice, once a group: a decode group at its first case, a forward group at
+     * its first case longer than decode's (not a decode call). */
+    if (!auto_checked && (grp->key.op == LTA_OP_DEC || cases[ci].T > LTA_DECODE_MAX_TOKENS)) {
+      auto_checked = 1;
       /* Automatic choice: the most specialised kernel of the best target this CPU runs. */
       const char *name = NULL;
 #ifdef LTA_SWEEP_CUDA
