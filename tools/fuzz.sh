@@ -35,7 +35,7 @@ case "${1:-}" in
     t=${2:?target: forward or gen}
     secs=${3:?seconds}
     mkdir -p "$build/corpus-$t" "$build/findings"
-    out="$build/fuzz_$t.out" # the live output, while it runs
+    out="$build/fuzz_$t.$$.out" # the live output, while it runs (one file per run: runs may overlap)
     rc=0
     nice -n 19 "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=60 -rss_limit_mb=4096 \
       -print_final_stats=1 -artifact_prefix="$build/findings/$t-" \
