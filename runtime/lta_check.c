@@ -301,7 +301,8 @@ static int decode_call(const lta_forward_args *a, int64_t N) {
 /* The kernel: the exact key first, then the best target; the generic one always applies.
  * Short sequences (decode_call) take a decode kernel where one matches. CUDA: the tensor-core
  * and decode kernels read 16-byte vectors, so unaligned buffers take the generic kernel; the
- * tensor-core kernels do not take a state pool, so a pool takes a decode kernel (any length) or the generic one. */
+ * tensor-core kernels do not take a state pool, so a pool takes a decode kernel (any length) or
+ * the generic one. */
 static lta_status select_kernel(const lta_forward_args *a, int backward, const char *fn,
                                 int64_t N, lta_isa isa, const lta_entry *forced,
                                 const lta_entry **out) {
@@ -330,8 +331,9 @@ static lta_status select_kernel(const lta_forward_args *a, int backward, const c
     int generic = lta_entry_is_generic(forced);
     /* A decode kernel serves every length; the CUDA tensor-core kernels want aligned buffers
      * and no pool. */
-    int fits = (k->op == want.op || (k->op == LTA_OP_DEC && !backward)) && k->dtype == want.dtype &&
-               k->reverse == want.reverse && (k->K == 0 || k->K == want.K) &&
+    int fits = (k->op == want.op || (k->op == LTA_OP_DEC && !backward)) &&
+               k->dtype == want.dtype && k->reverse == want.reverse &&
+               (k->K == 0 || k->K == want.K) &&
                (k->V == 0 || k->V == want.V) && (k->H == 0 || k->H == want.H) &&
                ((targets >> k->target) & 1) && (generic || isa != LTA_ISA_GENERIC) &&
                !(cuda && !generic && (unaligned || (k->op == LTA_OP_FWD && a->state_indices)));
