@@ -3,6 +3,7 @@
 #define LTA_TEST_CUDA_UTIL_H
 
 #include <cuda_runtime_api.h>
+#include <stdio.h>
 
 /* A CUDA runtime call that must succeed; a failure fails the test with CUDA's text. */
 #define CU(call)                                                                             \
@@ -18,6 +19,17 @@ static inline void *dev_copy(const void *host, size_t bytes) {
   CU(cudaMalloc(&d, bytes));
   CU(cudaMemcpy(d, host, bytes, cudaMemcpyHostToDevice));
   return d;
+}
+
+/* Without a usable CUDA device: says so (what: the program) and returns 77, ctest's "skipped";
+ * else 0. */
+static inline int cuda_missing(const char *what) {
+  int devices = 0;
+  cudaError_t ce = cudaGetDeviceCount(&devices);
+  if (ce == cudaSuccess && devices > 0) return 0;
+  printf("%s: SKIPPED: no usable CUDA device (%s)\n", what,
+         ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
+  return 77;
 }
 
 #endif

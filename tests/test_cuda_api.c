@@ -299,13 +299,7 @@ START_TEST(huge) {
 END_TEST
 
 int main(void) {
-  int devices = 0;
-  cudaError_t ce = cudaGetDeviceCount(&devices);
-  if (ce != cudaSuccess || devices == 0) {
-    printf("cuda api: SKIPPED: no usable CUDA device (%s)\n",
-           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
-    return 77;
-  }
+  if (cuda_missing("cuda api")) return 77;
   Suite *s = suite_create("cuda_api");
   TCase *t = tcase_create("contract");
   tcase_set_timeout(t, 300);

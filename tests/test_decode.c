@@ -454,13 +454,7 @@ END_TEST
 
 int main(void) {
 #ifdef LTA_DECODE_CUDA
-  int devices = 0;
-  cudaError_t ce = cudaGetDeviceCount(&devices);
-  if (ce != cudaSuccess || devices == 0) {
-    printf("cuda decode: SKIPPED: no usable CUDA device (%s)\n",
-           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
-    return 77;
-  }
+  if (cuda_missing("cuda decode")) return 77;
 #endif
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("decode");

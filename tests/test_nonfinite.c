@@ -192,13 +192,7 @@ END_TEST
 
 int main(void) {
 #ifdef LTA_NONFINITE_CUDA
-  int devices = 0;
-  cudaError_t ce = cudaGetDeviceCount(&devices);
-  if (ce != cudaSuccess || devices == 0) {
-    printf("cuda nonfinite: SKIPPED: no usable CUDA device (%s)\n",
-           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
-    return 77;
-  }
+  if (cuda_missing("cuda nonfinite")) return 77;
 #endif
   Suite *s = suite_create("nonfinite");
   TCase *tc = tcase_create("nonfinite");

@@ -494,13 +494,7 @@ END_TEST
 
 int main(int argc, char **argv) {
 #ifdef LTA_SWEEP_CUDA
-  int devices = 0;
-  cudaError_t ce = cudaGetDeviceCount(&devices);
-  if (ce != cudaSuccess || devices == 0) {
-    printf("cuda sweep: SKIPPED: no usable CUDA device (%s)\n",
-           ce != cudaSuccess ? cudaGetErrorString(ce) : "none found");
-    return 77;
-  }
+  if (cuda_missing("cuda sweep")) return 77;
 #endif
   for (int i = 1; i < argc; i++) {
     int m = strncmp(argv[i], "--guard=", 8) == 0 ? guard_mode_parse(argv[i] + 8) : -1;
