@@ -246,6 +246,16 @@ typedef struct shape {
 
 static int report_min; /* --min: the fastest run, else the median */
 
+/* The median of t[0..n) (the fastest with --min); sorts t. */
+static double pick(double *t, int n) {
+  for (int i = 1; i < n; i++) /* insertion sort */
+    for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+      double x = t[j];
+      t[j] = t[j - 1], t[j - 1] = x;
+    }
+  return report_min ? t[0] : t[n / 2];
+}
+
 /* Median (or fastest) seconds of reps calls. */
 static double time_call(lta_forward_args *a, int reps) {
   double t[16];
@@ -255,12 +265,7 @@ static double time_call(lta_forward_args *a, int reps) {
     check(lta_forward(a));
     t[i] = now() - t0;
   }
-  for (int i = 1; i < reps; i++) /* insertion sort */
-    for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-      double x = t[j];
-      t[j] = t[j - 1], t[j - 1] = x;
-    }
-  return report_min ? t[0] : t[reps / 2];
+  return pick(t, reps);
 }
 
 static void bench_shape(const shape *s, int threads, int reps) {
@@ -306,12 +311,7 @@ static double time_backward(lta_backward_args *b, int reps) {
     check(lta_backward(b));
     t[i] = now() - t0;
   }
-  for (int i = 1; i < reps; i++)
-    for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-      double x = t[j];
-      t[j] = t[j - 1], t[j - 1] = x;
-    }
-  return report_min ? t[0] : t[reps / 2];
+  return pick(t, reps);
 }
 
 /* The backward (d_q, d_k, d_v and d_initial_state from d_o and d_final_state) against the
@@ -427,12 +427,7 @@ static void decode_table(int threads_all, int reps) {
         }
         if (r) t[r - 1] = (now() - t0) / 8;
       }
-      for (int i = 1; i < reps; i++)
-        for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-          double x = t[j];
-          t[j] = t[j - 1], t[j - 1] = x;
-        }
-      us[pass] = 1e6 * (report_min ? t[0] : t[reps / 2]);
+      us[pass] = 1e6 * pick(t, reps);
     }
     double bytes = 2.0 * (double)nst * 4 + 4.0 * (double)nq * 2, gbs = bytes / us[0] * 1e-3;
     printf("| %d | %s | %.0f | %.1f | %.1f | %.0f%% | %.0f | %.2fx |\n", threads, name, us[0], gbs,
