@@ -13,10 +13,10 @@
 void lta_bwd_f16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_bwd_f16_kany_vany_rev__scalar_workspace(const lta_problem *p);
 
-/* Workspace of one call: the group's states, then the row buffers. */
+/* Workspace of one call: the group's states, its decays, then the row buffers. */
 static float *lta_bwd_f16_kany_vany_rev__scalar_rows(const lta_problem *p, float *ws) {
   const int64_t G = p->num_heads / p->num_kv_heads;
-  return ws + G * lta_ws_floats(p->K * p->V);
+  return ws + G * lta_ws_floats(p->K * p->V) + lta_ws_floats(G);
 }
 
 /* Row r of the flattened token axis at step `step` of a walk over [row0, row1): the forward's
@@ -36,11 +36,13 @@ static void lta_bwd_f16_kany_vany_rev__scalar_item(const lta_problem *p, int64_t
   uint16_t *d_q = (uint16_t *)p->d_q, *d_k = (uint16_t *)p->d_k, *d_v = (uint16_t *)p->d_v;
   float *qb = lta_bwd_f16_kany_vany_rev__scalar_rows(p, ws), *kb = qb + lta_ws_floats(K), *vb = kb + lta_ws_floats(K);
   float *db = vb + lta_ws_floats(V), *acc_k = db + lta_ws_floats(V), *acc_v = acc_k + lta_ws_floats(K);
+  float *lams = ws + G * lta_ws_floats(KV); /* the group's decays, computed once */
+  for (int64_t e = 0; e < G; e++) lams[e] = expf(p->g_gamma[hk * G + e]);
 
   /* 1. dq, per query head of the group. */
   for (int64_t e = 0; e < G; e++) {
     const int64_t h = hk * G + e;
-    const float lam = expf(p->g_gamma[h]);
+    const float lam = lams[e];
     float *S = ws;
     if (p->initial_state)
       memcpy(S, p->initial_state + (n * H + h) * KV, (size_t)KV * sizeof(float));
@@ -79,7 +81,7 @@ static void lta_bwd_f16_kany_vany_rev__scalar_item(const lta_problem *p, int64_t
     memset(acc_v, 0, (size_t)V * sizeof(float));
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float lam = expf(p->g_gamma[h]);
+      const float lam = lams[e];
       float *Ge = ws + e * lta_ws_floats(KV);
       lta_load_f16(q + (r * H + h) * K, qb, K, p->scale);
       lta_load_f16(d_o + (r * H + h) * V, db, V, 1.0f);
@@ -108,6 +110,6 @@ void lta_bwd_f16_kany_vany_rev__scalar(const lta_problem *p, int64_t first, int6
 
 size_t lta_bwd_f16_kany_vany_rev__scalar_workspace(const lta_problem *p) {
   const int64_t K = p->K, V = p->V, G = p->num_heads / p->num_kv_heads;
-  return sizeof(float) * ((size_t)G * lta_ws_floats(K * V) + 3 * lta_ws_floats(K) +
-                          3 * lta_ws_floats(V));
+  return sizeof(float) * ((size_t)G * lta_ws_floats(K * V) + lta_ws_floats(G) +
+                          3 * lta_ws_floats(K) + 3 * lta_ws_floats(V));
 }
