@@ -209,18 +209,22 @@ static double max_abs(const double *x, int64_t n, double floor) {
   return m;
 }
 
+/* A copy of n elements of dtype with every value made non-negative (NULL for NULL). */
+static void *abs_copy(lta_dtype dt, const void *src, int64_t n) {
+  if (!src) return NULL;
+  void *d = exact((size_t)n * ref_elem_size(dt));
+  for (int64_t i = 0; i < n; i++) ref_encode(dt, d, i, fabs(ref_decode(dt, src, i)));
+  return d;
+}
+
 /* The largest |o| and |S| (in *s_norm) of the reference run on absolute values, or of the real
  * one, whichever is larger, and at least floor for o. */
 static double magnitude(const ref_case *r, double floor, double *s_norm) {
   int64_t rows = r->B * r->T, nq = rows * r->H * r->K, nk = rows * r->Hkv * r->K,
           nv = rows * r->Hkv * r->V, no = rows * r->H * r->V, ns = r->N * r->H * r->K * r->V;
-  size_t es = ref_elem_size(r->dtype);
-  void *q = exact((size_t)nq * es), *k = exact((size_t)nk * es), *v = exact((size_t)nv * es);
-  float *s0 = r->s0 ? exact((size_t)ns * sizeof(float)) : NULL;
-  for (int64_t i = 0; i < nq; i++) ref_encode(r->dtype, q, i, fabs(ref_decode(r->dtype, r->q, i)));
-  for (int64_t i = 0; i < nk; i++) ref_encode(r->dtype, k, i, fabs(ref_decode(r->dtype, r->k, i)));
-  for (int64_t i = 0; i < nv; i++) ref_encode(r->dtype, v, i, fabs(ref_decode(r->dtype, r->v, i)));
-  for (int64_t i = 0; s0 && i < ns; i++) s0[i] = fabsf(r->s0[i]);
+  void *q = abs_copy(r->dtype, r->q, nq), *k = abs_copy(r->dtype, r->k, nk);
+  void *v = abs_copy(r->dtype, r->v, nv);
+  float *s0 = abs_copy(LTA_F32, r->s0, ns);
   ref_case a = *r;
   a.q = q, a.k = k, a.v = v, a.s0 = s0;
   a.o = exact((size_t)no * sizeof(double));
@@ -276,15 +280,9 @@ static void check_backward(const lta_forward_args *fa, const float *s0, bytes *i
   ref_case rc = {dt, B, T, H, Hkv, K, V, a.reverse, a.q, a.k, a.v, s0, a.cu_seqlens, N, g, scale,
                  NULL, NULL};
   ref_backward(&rc, d_o, dsT, r[0], r[1], r[2], r[3]);
-  void *aq = exact((size_t)nq * es), *ak = exact((size_t)nk * es), *av = exact((size_t)nv * es);
-  void *ado = exact((size_t)no * es);
-  float *as0 = s0 ? exact((size_t)ns * 4) : NULL, *adst = dsT ? exact((size_t)ns * 4) : NULL;
-  for (int64_t i = 0; i < nq; i++) ref_encode(dt, aq, i, fabs(ref_decode(dt, a.q, i)));
-  for (int64_t i = 0; i < nk; i++) ref_encode(dt, ak, i, fabs(ref_decode(dt, a.k, i)));
-  for (int64_t i = 0; i < nv; i++) ref_encode(dt, av, i, fabs(ref_decode(dt, a.v, i)));
-  for (int64_t i = 0; i < no; i++) ref_encode(dt, ado, i, fabs(ref_decode(dt, d_o, i)));
-  for (int64_t i = 0; as0 && i < ns; i++) as0[i] = fabsf(s0[i]);
-  for (int64_t i = 0; adst && i < ns; i++) adst[i] = fabsf(dsT[i]);
+  void *aq = abs_copy(dt, a.q, nq), *ak = abs_copy(dt, a.k, nk), *av = abs_copy(dt, a.v, nv);
+  void *ado = abs_copy(dt, d_o, no);
+  float *as0 = abs_copy(LTA_F32, s0, ns), *adst = abs_copy(LTA_F32, dsT, ns);
   ref_case ra = rc;
   ra.q = aq, ra.k = ak, ra.v = av, ra.s0 = as0;
   ref_backward(&ra, ado, adst, m[0], m[1], m[2], m[3]);
