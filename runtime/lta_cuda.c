@@ -160,12 +160,90 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
   return d->has_pool ? d->pool : NULL;
 }
 
+static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
+
+/* The backward (a kernel with passes): the forward kernel of each pass, chosen here as for a
+ * forward call of that shape, with its time segments and its part of one workspace. The
+ * workspace is the caller's (fwd.workspace) or the pool's; while the stream is being captured
+ * without one, each pass runs in one segment, and a call that still needs memory (an initial
+ * state or its gradient to transpose, GQA's fp32 sums) is refused. */
+static lta_status execute_passes(const lta_call *c, const char *fn, int dev, device_info *d) {
+  const lta_entry *k = c->kernel;
+  lta_problem pass[LTA_CUDA_MAX_PASSES];
+  const int np = k->cuda_passes(&c->p, NULL, pass);
+  lta_status st = LTA_OK;
+  const unsigned targets = lta_cuda_targets(&st, fn);
+  if (st != LTA_OK) return st;
+  size_t count;
+  const lta_entry *tab = lta_cuda_registry(&count);
+  const lta_entry *fwd[LTA_CUDA_MAX_PASSES];
+  lta_cuda_pass runs[LTA_CUDA_MAX_PASSES];
+  size_t off[LTA_CUDA_MAX_PASSES];
+  cudaStream_t stream = (cudaStream_t)c->stream;
+  const int cap = capturing(stream);
+  for (int i = 0; i < np; i++) {
+    lta_key want = {LTA_OP_FWD, pass[i].dtype, (int32_t)pass[i].K, (int32_t)pass[i].V,
+                    (int32_t)pass[i].num_heads, pass[i].reverse, 0};
+    fwd[i] = lta_select(tab, count, &want, targets,
+                        c->generic_passes ? LTA_ISA_GENERIC : LTA_ISA_AUTO);
+    if (!fwd[i])
+      return lta_fail(LTA_ERR_UNSUPPORTED, "%s: no forward kernel for pass %d of %s (K=%lld V=%lld)",
+                      fn, i, k->name, (long long)pass[i].K, (long long)pass[i].V);
+  }
+  size_t total = 0;
+  for (int fit = 0; fit < 2; fit++) { /* the second time: one segment per pass */
+    total = align256(k->cuda_workspace(&c->p, 1));
+    for (int i = 0; i < np; i++) {
+      runs[i].run = fwd[i]->cuda_run;
+      runs[i].segments =
+          fit || (cap && !c->workspace) ? 1 : fwd[i]->cuda_segments(&pass[i], d->sms);
+      off[i] = total;
+      total += align256(fwd[i]->cuda_workspace(&pass[i], runs[i].segments));
+    }
+    if (!c->workspace || total <= c->workspace_bytes) break;
+  }
+  void *ws = NULL;
+  int pooled = 0;
+  if (c->workspace) {
+    if (total > c->workspace_bytes)
+      return lta_fail(LTA_ERR_SIZE, "%s: fwd.workspace_bytes=%zu: this backward needs %zu", fn,
+                      c->workspace_bytes, total);
+    ws = c->workspace;
+  } else if (total > 0) {
+    cudaMemPool_t pool = cap ? NULL : device_pool(dev, d);
+    if (!pool)
+      return lta_fail(LTA_ERR_UNSUPPORTED,
+                      "%s: this backward needs %zu bytes of workspace: give fwd.workspace%s", fn,
+                      total, cap ? " while the stream is being captured" : "");
+    cudaError_t e = cudaMallocFromPoolAsync(&ws, total, pool, stream);
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      return lta_fail(LTA_ERR_NO_MEMORY, "%s: no device memory for the %zu-byte workspace", fn,
+                      total);
+    }
+    pooled = 1;
+  }
+  for (int i = 0; i < np; i++)
+    runs[i].workspace = runs[i].segments > 1 || fwd[i]->cuda_workspace(&pass[i], runs[i].segments)
+                            ? (char *)ws + off[i]
+                            : NULL;
+  lta_cuda_exec x = {stream, ws, 1, runs};
+  cudaError_t e = (cudaError_t)k->cuda_run(&c->p, &x);
+  if (pooled) {
+    cudaError_t f = cudaFreeAsync(ws, stream);
+    if (e == cudaSuccess) e = f;
+  }
+  if (e != cudaSuccess) return cuda_fail(e, fn, k->name);
+  return LTA_OK;
+}
+
 lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
   int dev, seg;
   size_t need;
   device_info *d = NULL;
   lta_status st = current_device(fn, &dev, &d);
   if (st != LTA_OK) return st;
+  if (c->p.op == LTA_OP_BWD) return execute_passes(c, fn, dev, d);
   plan(c, d, &seg, &need);
   cudaStream_t stream = (cudaStream_t)c->stream;
   void *ws = NULL;
@@ -188,7 +266,7 @@ lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
       seg = 1;
     }
   }
-  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg};
+  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg, NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);

@@ -72,7 +72,7 @@ lta_status lta_backward(const lta_backward_args *args) {
   lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
   if (st == LTA_OK) {
     report(&call, fn);
-    st = lta_cpu_execute(&call, fn);
+    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
   }
   lta_call_free(&call);
   return st;
