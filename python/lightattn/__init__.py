@@ -80,6 +80,7 @@ def lightning_attn(query, key, value, layer_idx=None, num_layers=None, softmax_s
         ...
         lightattn.LightattnError: LTA_ERR_HEADS: lta_forward: num_kv_heads=3 does not divide ...
     """
+    _ops._constants(g_gamma=g_gamma, softmax_scale=softmax_scale)
     decay = _ops._decay(g_gamma, layer_idx, num_layers)
     args = (query, key, value, decay, softmax_scale, initial_state, reverse, cu_seqlens, isa,
             num_threads)
