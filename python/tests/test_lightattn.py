@@ -1,8 +1,9 @@
 """Tests of the Python package: numpy against a double-precision numpy reference of SPEC
 section 1 on random inputs, the library's refusals as LightattnError with its message, the
-ctypes mirror of lta_forward_args against the header, the DLPack path, the docstring examples,
-and, where present, PyTorch (CPU, and CUDA against the CPU result). GPU tests skip, saying so,
-without a CUDA device.
+ctypes mirrors of lta_forward_args and lta_backward_args against the header, the DLPack path,
+the docstring examples, and, where present, PyTorch (CPU, and CUDA against the CPU result; the
+autograd backward against autograd through a float64 torch reference). GPU tests skip, saying
+so, without a CUDA device.
 
     python -m unittest discover -s python/tests -v     (LIGHTATTN_LIBRARY=path/to/liblightattn.so)
 """
