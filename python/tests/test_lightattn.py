@@ -512,8 +512,10 @@ class TorchBackwardCPU(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "g_gamma requires grad"):
             lightattn.lightning_attn(q, q, q, g_gamma=g)
         with self.assertRaisesRegex(ValueError, "softmax_scale requires grad"):
-            lightattn.lightning_attn(q, q, q, 1, 2, softmax_scale=torch.ones((), requires_grad=True))
+            lightattn.lightning_attn(q, q, q, 1, 2,
+                                     softmax_scale=torch.ones((), requires_grad=True))
         o, _ = lightattn.lightning_attn(q, q, q, g_gamma=g.detach())  # a constant decay is fine
+        self.assertTrue(o.requires_grad)
         with torch.no_grad():
             lightattn.lightning_attn(q, q, q, g_gamma=g)
 
