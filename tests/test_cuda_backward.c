@@ -198,6 +198,7 @@ START_TEST(bad_seqlens) {
   a->num_heads = H, a->num_kv_heads = H, a->head_dim_k = K, a->head_dim_v = V;
   a->q = a->k = a->v = dev_copy(x, (size_t)n * 2);
   a->cu_seqlens = dev_copy(bad, sizeof bad), a->num_seqs = 2, a->num_states = 2;
+  a->layer_idx = 3, a->num_layers = 24;
   b.d_o = dev_copy(x, (size_t)n * 2);
   b.d_q = dev_canary((size_t)n * 2), b.d_k = dev_canary((size_t)n * 2);
   b.d_v = dev_canary((size_t)n * 2), b.d_initial_state = dev_canary(2 * H * K * V * 4);
