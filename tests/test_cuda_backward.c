@@ -9,6 +9,7 @@
  *   state, the final state's gradient and d_initial_state, three decays and two scales, on
  *   random inputs: d_q, d_k, d_v within the dtype's tolerance, d_initial_state within fp32's,
  *   nothing written past an output.
+ * LTA_SWEEP_KERNELS (glob patterns) limits the sweep to some kernels, as in test_sweep.
  * bad_seqlens: a malformed cu_seqlens (device memory: checked on the GPU) writes nothing.
  * Without a usable GPU the program says so and exits 77 (skipped).
  */
@@ -159,7 +160,7 @@ START_TEST(sweep) {
   int kernels = 0, cases = 0;
   for (size_t i = 0; i < n; i++) {
     const lta_entry *e = &tab[i];
-    if (e->key.op != LTA_OP_BWD) continue;
+    if (e->key.op != LTA_OP_BWD || !sweep_wanted(e->name)) continue;
     for (int generic = 0; generic < 2; generic++) {
       double worst[4] = {0};
       const int count = generic ? 7 : 14;
