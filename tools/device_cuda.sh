@@ -24,6 +24,10 @@ if [ "${1:-}" = sanitize ]; then
     LTA_SWEEP_KERNELS="${LTA_SANITIZE_KERNELS:-*}" CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
       > "$OUT/sanitizer_$tool.log" 2>&1
     echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
+    echo "== compute-sanitizer --tool $tool (CUDA backward, ${LTA_SANITIZE_BWD:-lta_bwd_bf16_kany_vany__cuda})"
+    LTA_SWEEP_KERNELS="${LTA_SANITIZE_BWD:-lta_bwd_bf16_kany_vany__cuda}" compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_backward \
+      > "$OUT/sanitizer_bwd_$tool.log" 2>&1
+    echo "exit $?"; tail -5 "$OUT/sanitizer_bwd_$tool.log"
   done
 fi
 if [ "${LTA_NCU:-0}" = 1 ]; then
