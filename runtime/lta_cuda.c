@@ -122,15 +122,6 @@ static void plan(const lta_call *c, const device_info *d, int *segments, size_t 
   *bytes = c->kernel->cuda_workspace(&c->p, *segments);
 }
 
-lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) {
-  int dev, seg;
-  device_info *d = NULL;
-  lta_status st = current_device(fn, &dev, &d);
-  if (st != LTA_OK) return st;
-  plan(c, d, &seg, bytes);
-  return LTA_OK;
-}
-
 static int capturing(cudaStream_t s) {
   enum cudaStreamCaptureStatus cs = cudaStreamCaptureStatusNone;
   if (cudaStreamIsCapturing(s, &cs) != cudaSuccess) {
@@ -162,78 +153,107 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
 
 static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
 
-/* The backward (a kernel with passes): the forward kernel of each pass, chosen here as for a
- * forward call of that shape, with its time segments and its part of one workspace. The
- * workspace is the caller's (fwd.workspace) or the pool's; while the stream is being captured
- * without one, each pass runs in one segment, and a call that still needs memory (an initial
- * state or its gradient to transpose, GQA's fp32 sums) is refused. */
-static lta_status execute_passes(const lta_call *c, const char *fn, int dev, device_info *d) {
-  const lta_entry *k = c->kernel;
+/* The backward's plan (a kernel with passes): the forward kernel of each pass, chosen as for a
+ * forward call of that shape, with its time segments and its offset in one workspace of *total
+ * bytes (the backward's own part first). Each pass runs in one segment when `whole` (a capture
+ * without a workspace), or when the caller's workspace cannot hold the split. */
+typedef struct pass_plan {
+  int count;
   lta_problem pass[LTA_CUDA_MAX_PASSES];
-  const int np = k->cuda_passes(&c->p, NULL, pass);
+  const lta_entry *fwd[LTA_CUDA_MAX_PASSES];
+  lta_cuda_pass run[LTA_CUDA_MAX_PASSES];
+  size_t off[LTA_CUDA_MAX_PASSES], total;
+} pass_plan;
+
+static lta_status plan_passes(const lta_call *c, const device_info *d, int whole, pass_plan *pl,
+                              const char *fn) {
+  const lta_entry *k = c->kernel;
+  pl->count = k->cuda_passes(&c->p, NULL, pl->pass);
   lta_status st = LTA_OK;
   const unsigned targets = lta_cuda_targets(&st, fn);
   if (st != LTA_OK) return st;
   size_t count;
   const lta_entry *tab = lta_cuda_registry(&count);
-  const lta_entry *fwd[LTA_CUDA_MAX_PASSES];
-  lta_cuda_pass runs[LTA_CUDA_MAX_PASSES];
-  size_t off[LTA_CUDA_MAX_PASSES];
+  for (int i = 0; i < pl->count; i++) {
+    const lta_problem *p = &pl->pass[i];
+    lta_key want = {LTA_OP_FWD, p->dtype, (int32_t)p->K, (int32_t)p->V, (int32_t)p->num_heads,
+                    p->reverse, 0};
+    pl->fwd[i] = lta_select(tab, count, &want, targets,
+                            c->generic_passes ? LTA_ISA_GENERIC : LTA_ISA_AUTO);
+    if (!pl->fwd[i])
+      return lta_fail(LTA_ERR_UNSUPPORTED, "%s: no forward kernel for pass %d of %s (K=%lld V=%lld)",
+                      fn, i, k->name, (long long)p->K, (long long)p->V);
+  }
+  for (int fit = 0; fit < 2; fit++) { /* the second time: one segment per pass */
+    pl->total = align256(k->cuda_workspace(&c->p, 1));
+    for (int i = 0; i < pl->count; i++) {
+      lta_cuda_pass *r = &pl->run[i];
+      r->run = pl->fwd[i]->cuda_run;
+      r->segments = fit || whole ? 1 : pl->fwd[i]->cuda_segments(&pl->pass[i], d->sms);
+      pl->off[i] = pl->total;
+      const size_t need = pl->fwd[i]->cuda_workspace(&pl->pass[i], r->segments);
+      r->workspace = need ? (void *)(uintptr_t)pl->off[i] : NULL; /* an offset until placed */
+      pl->total += align256(need);
+    }
+    if (!c->workspace || pl->total <= c->workspace_bytes) break;
+  }
+  return LTA_OK;
+}
+
+/* Runs the backward's plan in the caller's workspace or one from the pool; while the stream is
+ * being captured without a workspace, a plan that still needs memory (an initial state or its
+ * gradient to transpose, GQA's fp32 sums) is refused. */
+static lta_status execute_passes(const lta_call *c, const char *fn, int dev, device_info *d) {
   cudaStream_t stream = (cudaStream_t)c->stream;
   const int cap = capturing(stream);
-  for (int i = 0; i < np; i++) {
-    lta_key want = {LTA_OP_FWD, pass[i].dtype, (int32_t)pass[i].K, (int32_t)pass[i].V,
-                    (int32_t)pass[i].num_heads, pass[i].reverse, 0};
-    fwd[i] = lta_select(tab, count, &want, targets,
-                        c->generic_passes ? LTA_ISA_GENERIC : LTA_ISA_AUTO);
-    if (!fwd[i])
-      return lta_fail(LTA_ERR_UNSUPPORTED, "%s: no forward kernel for pass %d of %s (K=%lld V=%lld)",
-                      fn, i, k->name, (long long)pass[i].K, (long long)pass[i].V);
-  }
-  size_t total = 0;
-  for (int fit = 0; fit < 2; fit++) { /* the second time: one segment per pass */
-    total = align256(k->cuda_workspace(&c->p, 1));
-    for (int i = 0; i < np; i++) {
-      runs[i].run = fwd[i]->cuda_run;
-      runs[i].segments =
-          fit || (cap && !c->workspace) ? 1 : fwd[i]->cuda_segments(&pass[i], d->sms);
-      off[i] = total;
-      total += align256(fwd[i]->cuda_workspace(&pass[i], runs[i].segments));
-    }
-    if (!c->workspace || total <= c->workspace_bytes) break;
-  }
+  pass_plan pl;
+  lta_status st = plan_passes(c, d, cap && !c->workspace, &pl, fn);
+  if (st != LTA_OK) return st;
   void *ws = NULL;
   int pooled = 0;
   if (c->workspace) {
-    if (total > c->workspace_bytes)
+    if (pl.total > c->workspace_bytes)
       return lta_fail(LTA_ERR_SIZE, "%s: fwd.workspace_bytes=%zu: this backward needs %zu", fn,
-                      c->workspace_bytes, total);
+                      c->workspace_bytes, pl.total);
     ws = c->workspace;
-  } else if (total > 0) {
+  } else if (pl.total > 0) {
     cudaMemPool_t pool = cap ? NULL : device_pool(dev, d);
     if (!pool)
       return lta_fail(LTA_ERR_UNSUPPORTED,
                       "%s: this backward needs %zu bytes of workspace: give fwd.workspace%s", fn,
-                      total, cap ? " while the stream is being captured" : "");
-    cudaError_t e = cudaMallocFromPoolAsync(&ws, total, pool, stream);
+                      pl.total, cap ? " while the stream is being captured" : "");
+    cudaError_t e = cudaMallocFromPoolAsync(&ws, pl.total, pool, stream);
     if (e != cudaSuccess) {
       cudaGetLastError();
       return lta_fail(LTA_ERR_NO_MEMORY, "%s: no device memory for the %zu-byte workspace", fn,
-                      total);
+                      pl.total);
     }
     pooled = 1;
   }
-  for (int i = 0; i < np; i++)
-    runs[i].workspace = runs[i].segments > 1 || fwd[i]->cuda_workspace(&pass[i], runs[i].segments)
-                            ? (char *)ws + off[i]
-                            : NULL;
-  lta_cuda_exec x = {stream, ws, 1, runs};
-  cudaError_t e = (cudaError_t)k->cuda_run(&c->p, &x);
+  for (int i = 0; i < pl.count; i++)
+    if (pl.run[i].workspace) pl.run[i].workspace = (char *)ws + pl.off[i];
+  lta_cuda_exec x = {stream, ws, 1, pl.run};
+  cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);
     if (e == cudaSuccess) e = f;
   }
-  if (e != cudaSuccess) return cuda_fail(e, fn, k->name);
+  if (e != cudaSuccess) return cuda_fail(e, fn, c->kernel->name);
+  return LTA_OK;
+}
+
+lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) {
+  int dev, seg;
+  device_info *d = NULL;
+  lta_status st = current_device(fn, &dev, &d);
+  if (st != LTA_OK) return st;
+  if (c->p.op == LTA_OP_BWD) {
+    pass_plan pl;
+    st = plan_passes(c, d, 0, &pl, fn);
+    *bytes = st == LTA_OK ? pl.total : 0;
+    return st;
+  }
+  plan(c, d, &seg, bytes);
   return LTA_OK;
 }
 

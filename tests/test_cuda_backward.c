@@ -11,6 +11,8 @@
  *   nothing written past an output.
  * LTA_SWEEP_KERNELS (glob patterns) limits the sweep to some kernels, as in test_sweep.
  * bad_seqlens: a malformed cu_seqlens (device memory: checked on the GPU) writes nothing.
+ * workspace: lta_backward_workspace_size; a workspace too small; a graph capture without one
+ *   (refused) and with one (its replay gives the plain call's bits).
  * Without a usable GPU the program says so and exits 77 (skipped).
  */
 #include <math.h>
@@ -219,6 +221,110 @@ START_TEST(bad_seqlens) {
 }
 END_TEST
 
+/* A GQA backward with both states on the device (T tokens, bf16), for the workspace tests. */
+typedef struct dev_call {
+  lta_backward_args b;
+  size_t nq, nk, ns; /* elements of q (and d_o), of k (and v), of a state */
+} dev_call;
+
+static void dev_call_init(dev_call *c, int64_t T) {
+  const int64_t H = 4, Hkv = 2, K = 64, V = 64;
+  c->nq = (size_t)(T * H * K), c->nk = (size_t)(T * Hkv * K), c->ns = (size_t)(H * K * V);
+  float *x = xmalloc(c->nq * 4);
+  ref_rng rng = {11};
+  ref_fill(&rng, LTA_F32, x, (int64_t)c->nq, 1.0);
+  lta_backward_args_init(&c->b);
+  lta_forward_args *a = &c->b.fwd;
+  a->device = LTA_DEVICE_CUDA, a->dtype = LTA_BF16, a->batch = 1, a->seqlen = T;
+  a->num_heads = H, a->num_kv_heads = Hkv, a->head_dim_k = K, a->head_dim_v = V;
+  a->layer_idx = 3, a->num_layers = 24, a->num_states = 1;
+  a->q = dev_copy(x, c->nq * 2), a->k = dev_copy(x, c->nk * 2), a->v = dev_copy(x, c->nk * 2);
+  a->initial_state = dev_copy(x, c->ns * 4);
+  c->b.d_o = dev_copy(x, c->nq * 2), c->b.d_final_state = dev_copy(x, c->ns * 4);
+  c->b.d_q = dev_canary(c->nq * 2), c->b.d_k = dev_canary(c->nk * 2);
+  c->b.d_v = dev_canary(c->nk * 2), c->b.d_initial_state = dev_canary(c->ns * 4);
+  free(x);
+}
+
+static void dev_call_free(dev_call *c) {
+  lta_forward_args *a = &c->b.fwd;
+  cudaFree((void *)a->q), cudaFree((void *)a->k), cudaFree((void *)a->v);
+  cudaFree((void *)a->initial_state), cudaFree((void *)c->b.d_o);
+  cudaFree((void *)c->b.d_final_state), cudaFree(c->b.d_q), cudaFree(c->b.d_k), cudaFree(c->b.d_v);
+  cudaFree(c->b.d_initial_state);
+}
+
+/* The outputs' bytes, d_q then d_k, d_v, d_initial_state (host, malloc'd). */
+static unsigned char *outputs(const dev_call *c, size_t *n) {
+  const size_t sz[4] = {c->nq * 2, c->nk * 2, c->nk * 2, c->ns * 4};
+  const void *src[4] = {c->b.d_q, c->b.d_k, c->b.d_v, c->b.d_initial_state};
+  *n = sz[0] + sz[1] + sz[2] + sz[3];
+  unsigned char *h = xmalloc(*n), *at = h;
+  for (int i = 0; i < 4; i++) {
+    CU(cudaMemcpy(at, src[i], sz[i], cudaMemcpyDeviceToHost));
+    at += sz[i];
+  }
+  return h;
+}
+
+/* The workspace: its size query; too small a one refused with nothing written; during a graph
+ * capture, refused without one (this call needs memory: states to transpose, GQA's sums) and
+ * captured with one, the replay giving the same bits as a plain call. */
+START_TEST(workspace) {
+  dev_call c;
+  dev_call_init(&c, 300);
+  size_t bytes = 0, n0, n1;
+  ck_assert_int_eq(lta_backward_workspace_size(&c.b, &bytes), LTA_OK);
+  ck_assert_msg(bytes > 0, "a GQA backward with states needs a workspace");
+  void *ws = NULL;
+  CU(cudaMalloc(&ws, bytes));
+  unsigned char *fresh = outputs(&c, &n0);
+  c.b.fwd.workspace = ws, c.b.fwd.workspace_bytes = 1;
+  ck_assert_int_eq(lta_backward(&c.b), LTA_ERR_SIZE);
+  ck_assert_msg(strstr(lta_last_error(), "workspace_bytes=1"), "%s", lta_last_error());
+  CU(cudaDeviceSynchronize());
+  unsigned char *after = outputs(&c, &n1);
+  ck_assert_msg(!memcmp(fresh, after, n0), "a refused call wrote an output");
+  free(after);
+
+  c.b.fwd.workspace_bytes = bytes;
+  ck_assert_int_eq(lta_backward(&c.b), LTA_OK);
+  CU(cudaDeviceSynchronize());
+  unsigned char *plain = outputs(&c, &n1);
+
+  cudaStream_t s;
+  CU(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+  c.b.fwd.stream = s, c.b.fwd.workspace = NULL, c.b.fwd.workspace_bytes = 0;
+  cudaGraph_t graph;
+  CU(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+  lta_status st = lta_backward(&c.b);
+  CU(cudaStreamEndCapture(s, &graph));
+  ck_assert_int_eq(st, LTA_ERR_UNSUPPORTED);
+  ck_assert_msg(strstr(lta_last_error(), "workspace"), "%s", lta_last_error());
+  CU(cudaGraphDestroy(graph));
+
+  for (int i = 0; i < 4; i++) { /* fresh outputs for the replay */
+    void *o[4] = {c.b.d_q, c.b.d_k, c.b.d_v, c.b.d_initial_state};
+    const size_t sz[4] = {c.nq * 2, c.nk * 2, c.nk * 2, c.ns * 4};
+    CU(cudaMemset(o[i], 0xA5, sz[i]));
+  }
+  c.b.fwd.workspace = ws, c.b.fwd.workspace_bytes = bytes;
+  CU(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+  st = lta_backward(&c.b);
+  CU(cudaStreamEndCapture(s, &graph));
+  ck_assert_msg(st == LTA_OK, "captured backward: %s", lta_last_error());
+  cudaGraphExec_t exec;
+  CU(cudaGraphInstantiate(&exec, graph, 0));
+  CU(cudaGraphLaunch(exec, s));
+  CU(cudaStreamSynchronize(s));
+  unsigned char *replay = outputs(&c, &n1);
+  ck_assert_msg(!memcmp(plain, replay, n0), "the graph's replay differs from the plain call");
+  cudaGraphExecDestroy(exec), cudaGraphDestroy(graph), cudaStreamDestroy(s);
+  cudaFree(ws), free(fresh), free(plain), free(replay);
+  dev_call_free(&c);
+}
+END_TEST
+
 int main(void) {
   if (cuda_missing("cuda backward")) return 77;
   Suite *s = suite_create("cuda_backward");
@@ -226,6 +332,7 @@ int main(void) {
   tcase_set_timeout(tc, 1800);
   tcase_add_test(tc, sweep);
   tcase_add_test(tc, bad_seqlens);
+  tcase_add_test(tc, workspace);
   suite_add_tcase(s, tc);
   return run_suite(s, 1); /* no fork: a CUDA context does not survive it */
 }
