@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# On a GPU machine (the device tool): build with CUDA, run the CUDA tests, the CUDA benchmark and,
+# On a GPU machine (the device tool): build with CUDA, run the CUDA tests, the CUDA benchmark, the
+# Python tests that need a GPU and,
 # when third_party_ref/fla is there, flash-linear-attention in the same run. Logs go to $OUT.
 #   bash tools/device_cuda.sh [sanitize]
 set -uo pipefail
@@ -15,6 +16,10 @@ echo "== build ok"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
 (cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
 ./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
+echo "== Python on the GPU (torch's CUDA tensors through build-gpu/liblightattn.so)"
+LIGHTATTN_LIBRARY=build-gpu/liblightattn.so PYTHONPATH=python python3 -m unittest discover -s python/tests \
+  -k TorchCUDA -k TorchBackward -k Binding > "$OUT/python_gpu.log" 2>&1
+tail -3 "$OUT/python_gpu.log"
 if [ -d third_party_ref/fla ] && [ "${LTA_FLA:-1}" = 1 ]; then
   PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
 fi
