@@ -6,10 +6,14 @@
  * segments, which need a workspace: the caller's, else one from the library's own stream-ordered
  * memory pool (no synchronisation; kept by the pool between calls), except while the stream is
  * being captured, when the call runs each sequence in one segment instead.
+ * The backward runs three forward passes (templates/cuda_bwd.cu.lt): it chooses a forward kernel
+ * for each, places their workspaces in one, and runs two of them on side streams of the calling
+ * thread, concurrently with the first.
  */
 #include <cuda_runtime_api.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "lta_internal.h"
 
@@ -153,6 +157,56 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
 
 static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
 
+/* Side streams for the backward's concurrent passes: two streams and three events per device,
+ * kept per thread (so that calls from different threads never share an event), made on first
+ * use and destroyed when the thread exits. */
+typedef struct side_streams {
+  int state; /* 0: not made yet, 1: made, -1: making failed (run on the caller's stream) */
+  cudaStream_t stream[2];
+  cudaEvent_t fork, done[2];
+} side_streams;
+
+static pthread_key_t sides_key;
+static pthread_once_t sides_once = PTHREAD_ONCE_INIT;
+
+static void sides_free(void *v) {
+  side_streams *t = v;
+  for (int dev = 0; dev < MAX_DEVICES; dev++) {
+    if (t[dev].state != 1) continue;
+    cudaStreamDestroy(t[dev].stream[0]), cudaStreamDestroy(t[dev].stream[1]);
+    cudaEventDestroy(t[dev].fork), cudaEventDestroy(t[dev].done[0]);
+    cudaEventDestroy(t[dev].done[1]);
+  }
+  cudaGetLastError();
+  free(t);
+}
+
+static void sides_key_make(void) { pthread_key_create(&sides_key, sides_free); }
+
+/* This thread's side streams of device dev, or NULL (the passes then share the caller's). */
+static side_streams *thread_sides(int dev) {
+  pthread_once(&sides_once, sides_key_make);
+  side_streams *t = pthread_getspecific(sides_key);
+  if (!t) {
+    t = calloc(MAX_DEVICES, sizeof *t);
+    if (!t || pthread_setspecific(sides_key, t) != 0) {
+      free(t);
+      return NULL;
+    }
+  }
+  side_streams *d = &t[dev];
+  if (d->state == 0) {
+    int ok = cudaStreamCreateWithFlags(&d->stream[0], cudaStreamNonBlocking) == cudaSuccess &&
+             cudaStreamCreateWithFlags(&d->stream[1], cudaStreamNonBlocking) == cudaSuccess &&
+             cudaEventCreateWithFlags(&d->fork, cudaEventDisableTiming) == cudaSuccess &&
+             cudaEventCreateWithFlags(&d->done[0], cudaEventDisableTiming) == cudaSuccess &&
+             cudaEventCreateWithFlags(&d->done[1], cudaEventDisableTiming) == cudaSuccess;
+    if (!ok) cudaGetLastError();
+    d->state = ok ? 1 : -1;
+  }
+  return d->state == 1 ? d : NULL;
+}
+
 /* The backward's plan (a kernel with passes): the forward kernel of each pass, chosen as for a
  * forward call of that shape, with its time segments and its offset in one workspace of *total
  * bytes (the backward's own part first). Each pass runs in one segment when `whole` (a capture
@@ -162,7 +216,7 @@ typedef struct pass_plan {
   lta_problem pass[LTA_CUDA_MAX_PASSES];
   const lta_entry *fwd[LTA_CUDA_MAX_PASSES];
   lta_cuda_pass run[LTA_CUDA_MAX_PASSES];
-  size_t off[LTA_CUDA_MAX_PASSES], total;
+  size_t off[LTA_CUDA_MAX_PASSES], need[LTA_CUDA_MAX_PASSES], total;
 } pass_plan;
 
 static lta_status plan_passes(const lta_call *c, const device_info *d, int whole, pass_plan *pl,
@@ -191,9 +245,10 @@ static lta_status plan_passes(const lta_call *c, const device_info *d, int whole
       r->run = pl->fwd[i]->cuda_run;
       r->segments = fit || whole ? 1 : pl->fwd[i]->cuda_segments(&pl->pass[i], d->sms);
       pl->off[i] = pl->total;
-      const size_t need = pl->fwd[i]->cuda_workspace(&pl->pass[i], r->segments);
-      r->workspace = need ? (void *)(uintptr_t)pl->off[i] : NULL; /* an offset until placed */
-      pl->total += align256(need);
+      pl->need[i] = pl->fwd[i]->cuda_workspace(&pl->pass[i], r->segments);
+      r->workspace = NULL; /* placed at off[i] once the workspace is known */
+      r->stream = r->done = NULL;
+      pl->total += align256(pl->need[i]);
     }
     if (!c->workspace || pl->total <= c->workspace_bytes) break;
   }
@@ -231,8 +286,14 @@ static lta_status execute_passes(const lta_call *c, const char *fn, int dev, dev
     pooled = 1;
   }
   for (int i = 0; i < pl.count; i++)
-    if (pl.run[i].workspace) pl.run[i].workspace = (char *)ws + pl.off[i];
-  lta_cuda_exec x = {stream, ws, 1, pl.run};
+    if (pl.need[i]) pl.run[i].workspace = (char *)ws + pl.off[i];
+  /* Passes after the first run on this thread's side streams, concurrently with the first. */
+  side_streams *side = pl.count > 1 ? thread_sides(dev) : NULL;
+  for (int i = 1; side && i < pl.count && i <= 2; i++) {
+    pl.run[i].stream = side->stream[i - 1];
+    pl.run[i].done = side->done[i - 1];
+  }
+  lta_cuda_exec x = {stream, ws, 1, pl.run, side ? side->fork : NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);
@@ -286,7 +347,7 @@ lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
       seg = 1;
     }
   }
-  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg, NULL};
+  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg, NULL, NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);

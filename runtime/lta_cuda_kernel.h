@@ -43,15 +43,22 @@ typedef struct lta_cuda_exec {
   void *workspace; /* device memory of NAME_workspace(p, segments) bytes (NULL when that is 0) */
   int segments;    /* time segments per sequence, >= 1 */
   const struct lta_cuda_pass *passes; /* the backward: one per pass NAME_passes gave */
+  void *fork;      /* the backward: cudaEvent_t for its passes with a stream (NULL when none) */
 } lta_cuda_exec;
 
 typedef int (*lta_cuda_run_fn)(const lta_problem *p, const lta_cuda_exec *x);
 
-/* A forward pass of the backward: the kernel the runtime chose and how to run it. */
+/* A forward pass of the backward: the kernel the runtime chose and how to run it. Passes with a
+ * stream of their own (side streams the runtime keeps per thread and device) run concurrently:
+ * the backward records lta_cuda_exec.fork on its stream once its own preparation is enqueued,
+ * each such pass waits for it, and the backward's stream waits for each pass's `done` event
+ * before anything that reads the passes' results. */
 typedef struct lta_cuda_pass {
   lta_cuda_run_fn run;
   void *workspace;
   int segments;
+  void *stream; /* cudaStream_t, or NULL: the backward's own stream */
+  void *done;   /* cudaEvent_t to record after the pass (with stream) */
 } lta_cuda_pass;
 
 typedef size_t (*lta_cuda_workspace_fn)(const lta_problem *p, int segments);
