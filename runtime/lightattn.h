@@ -169,9 +169,9 @@ LTA_API lta_status lta_forward_kernel(const lta_forward_args *args, const char *
  * recomputed from the initial state, never stored. A state pool (state_indices) is refused.
  * On CUDA (fwd.device) it runs on fwd.stream, without synchronising, like the forward; its
  * workspace is fwd.workspace (see lta_backward_workspace_size) or the library's pool. Two of
- * its three passes run on side streams that the calling thread keeps per device, forked from
- * fwd.stream and joined back into it by events: the call orders as one operation on fwd.stream
- * and can be captured into a graph. */
+ * its three passes run on side streams the library keeps per device, forked from fwd.stream
+ * and joined back into it by events, so the call orders as one operation on fwd.stream (while
+ * fwd.stream is being captured into a graph, the passes run one after another on it). */
 typedef struct lta_backward_args {
   lta_forward_args fwd;        /* the forward call as it was made; its o and final_state are
                                   not read (they may be NULL) */

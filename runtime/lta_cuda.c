@@ -8,7 +8,7 @@
  * being captured, when the call runs each sequence in one segment instead.
  * The backward runs three forward passes (templates/cuda_bwd.cu.lt): it chooses a forward kernel
  * for each, places their workspaces in one, and runs two of them on side streams of the calling
- * thread, concurrently with the first.
+ * streams, concurrently with the first.
  */
 #include <cuda_runtime_api.h>
 #include <pthread.h>
@@ -157,54 +157,50 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
 
 static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
 
-/* Side streams for the backward's concurrent passes: two streams and three events per device,
- * kept per thread (so that calls from different threads never share an event), made on first
- * use and destroyed when the thread exits. */
+/* Side streams for the backward's concurrent passes: sets of two streams and three events per
+ * device, made on first use and kept for the process's life. A call holds a set only while it
+ * enqueues its work (a wait on an event takes the event's state when it is enqueued, so the
+ * next holder may record it again); a call finding every set held runs its passes on its own
+ * stream. At most SIDE_SETS sets a device: as many as threads enqueueing backwards at once. */
+#define SIDE_SETS 8
+
 typedef struct side_streams {
-  int state; /* 0: not made yet, 1: made, -1: making failed (run on the caller's stream) */
+  int made, held;
   cudaStream_t stream[2];
   cudaEvent_t fork, done[2];
 } side_streams;
 
-static pthread_key_t sides_key;
-static pthread_once_t sides_once = PTHREAD_ONCE_INIT;
+static side_streams sides[MAX_DEVICES][SIDE_SETS];
 
-static void sides_free(void *v) {
-  side_streams *t = v;
-  for (int dev = 0; dev < MAX_DEVICES; dev++) {
-    if (t[dev].state != 1) continue;
-    cudaStreamDestroy(t[dev].stream[0]), cudaStreamDestroy(t[dev].stream[1]);
-    cudaEventDestroy(t[dev].fork), cudaEventDestroy(t[dev].done[0]);
-    cudaEventDestroy(t[dev].done[1]);
+static side_streams *take_sides(int dev) {
+  side_streams *got = NULL;
+  pthread_mutex_lock(&devices_lock);
+  for (int i = 0; i < SIDE_SETS && !got; i++) {
+    side_streams *d = &sides[dev][i];
+    if (d->held) continue;
+    if (!d->made) {
+      d->made = cudaStreamCreateWithFlags(&d->stream[0], cudaStreamNonBlocking) == cudaSuccess &&
+                cudaStreamCreateWithFlags(&d->stream[1], cudaStreamNonBlocking) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->fork, cudaEventDisableTiming) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->done[0], cudaEventDisableTiming) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->done[1], cudaEventDisableTiming) == cudaSuccess;
+      if (!d->made) {
+        cudaGetLastError();
+        break; /* the passes then share the caller's stream */
+      }
+    }
+    d->held = 1;
+    got = d;
   }
-  cudaGetLastError();
-  free(t);
+  pthread_mutex_unlock(&devices_lock);
+  return got;
 }
 
-static void sides_key_make(void) { pthread_key_create(&sides_key, sides_free); }
-
-/* This thread's side streams of device dev, or NULL (the passes then share the caller's). */
-static side_streams *thread_sides(int dev) {
-  pthread_once(&sides_once, sides_key_make);
-  side_streams *t = pthread_getspecific(sides_key);
-  if (!t) {
-    t = calloc(MAX_DEVICES, sizeof *t);
-    if (!t || pthread_setspecific(sides_key, t) != 0) {
-      free(t);
-      return NULL;
-    }
-  }
-  side_streams *d = &t[dev];
-  if (d->state == 0) {
-    int ok = cudaStreamCreateWithFlags(&d->stream[0], cudaStreamNonBlocking) == cudaSuccess &&
-             cudaStreamCreateWithFlags(&d->stream[1], cudaStreamNonBlocking) == cudaSuccess &&
-             cudaEventCreateWithFlags(&d->fork, cudaEventDisableTiming) == cudaSuccess &&
-             cudaEventCreateWithFlags(&d->done[0], cudaEventDisableTiming) == cudaSuccess &&
-             cudaEventCreateWithFlags(&d->done[1], cudaEventDisableTiming) == cudaSuccess;
-    if (!ok) cudaGetLastError();
-    d->state = ok ? 1 : -1;
-  }
-  return d->state == 1 ? d : NULL;
+static void give_sides(side_streams *d) {
+  if (!d) return;
+  pthread_mutex_lock(&devices_lock);
+  d->held = 0;
+  pthread_mutex_unlock(&devices_lock);
 }
 
 /* The backward's plan (a kernel with passes): the forward kernel of each pass, chosen as for a
@@ -287,14 +283,17 @@ static lta_status execute_passes(const lta_call *c, const char *fn, int dev, dev
   }
   for (int i = 0; i < pl.count; i++)
     if (pl.need[i]) pl.run[i].workspace = (char *)ws + pl.off[i];
-  /* Passes after the first run on this thread's side streams, concurrently with the first. */
-  side_streams *side = pl.count > 1 ? thread_sides(dev) : NULL;
+  /* Passes after the first run on a set of side streams, concurrently with the first; not while
+   * the stream is being captured (a side stream joins the capture until it ends, so no other
+   * call may use it meanwhile). */
+  side_streams *side = pl.count > 1 && !cap ? take_sides(dev) : NULL;
   for (int i = 1; side && i < pl.count && i <= 2; i++) {
     pl.run[i].stream = side->stream[i - 1];
     pl.run[i].done = side->done[i - 1];
   }
   lta_cuda_exec x = {stream, ws, 1, pl.run, side ? side->fork : NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
+  give_sides(side);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);
     if (e == cudaSuccess) e = f;
