@@ -2,7 +2,7 @@
  *   Spec:      templates/kernels.lua
  *   Selection: all kernels; targets scalar neon avx2 avx512 cuda sm80 sm90
  *   Generator: lta-gen (gen/); regenerate, never edit.
- * Shard 4 of 4 of the cuda kernels (36 in all): the build compiles each shard
+ * Shard 4 of 4 of the cuda kernels (48 in all): the build compiles each shard
  * with the cuda flags, so its source list stays fixed whatever the kernel set.
  */
 #include "cuda/lta_dec_bf16_k256_v256_rev__cuda.cu"
@@ -14,3 +14,6 @@
 #include "cuda/lta_dec_f32_k64_v128_rev__cuda.cu"
 #include "cuda/lta_fwd_bf16_kany_vany_rev__cuda.cu"
 #include "cuda/lta_fwd_f32_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spb_f16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spf_bf16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spf_f32_kany_vany_rev__cuda.cu"

@@ -55,6 +55,8 @@ typedef struct lta_segment {
  * the entering states (SPB). The kernel combines the slots of the ranks before this one in
  * walking order (SPF: from the initial state) or after it (SPB: from the final state's
  * gradient), X = exp(g L_s) X + slot_s, then overwrites slot `rank` with X. */
+#define LTA_SP_MAX_RANKS 256 /* the same definition as lightattn.h's (both are included) */
+
 typedef struct lta_sp_problem {
   int rank, num_ranks;
   const int64_t *seg_lens;  /* [num_ranks], host memory */

@@ -21,7 +21,7 @@ keep(function(k)
   if k.op == "spf" or k.op == "spb" then
     -- Sequence parallel (SPEC section 3's combine across ranks): generic (K, V, H any), one CPU
     -- kernel (scalar) and one CUDA kernel (cuda) per dtype and direction.
-    return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "scalar"
+    return k.K == 0 and k.V == 0 and k.H == 0 and (k.target == "scalar" or k.target == "cuda")
   end
   if k.op == "bwd" then
     -- The backward: so far the generic CPU kernel (any K, V, H; plain C), per dtype and direction.
@@ -63,3 +63,5 @@ template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "dec", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "spf", family = "cpu", file = "sp_cpu.c.lt" }
 template { op = "spb", family = "cpu", file = "sp_cpu.c.lt" }
+template { op = "spf", family = "cuda", file = "sp_cuda.cu.lt" }
+template { op = "spb", family = "cuda", file = "sp_cuda.cu.lt" }

@@ -15,6 +15,11 @@ echo "== build ok"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
 (cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
 ./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
+# Sequence parallel over NCCL: 2 or more GPUs (else it says SKIPPED), then weak scaling.
+if [ -x build-gpu/tests/test_sp_nccl ]; then
+  ./build-gpu/tests/test_sp_nccl 2>&1 | tee "$OUT/sp_nccl.log" | tail -40
+  [ "${LTA_SP_BENCH:-1}" = 1 ] && ./build-gpu/lta-sp-bench 2>&1 | tee "$OUT/sp_bench.log"
+fi
 if [ -d third_party_ref/fla ] && [ "${LTA_FLA:-1}" = 1 ]; then
   PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
 fi
