@@ -76,9 +76,9 @@ static void *rank_main(void *arg) {
   float *s0 = dev_alloc(sb), *fin = dev_alloc(sb), *enter = dev_alloc(sb), *dinit = dev_alloc(sb);
   float *gathered = dev_alloc(sb * (size_t)s->G);
   CUDA_OK(cudaMemcpy(q, s->host_in, row, cudaMemcpyHostToDevice));
-  CUDA_OK(cudaMemcpy(k, s->host_in + 1, row - 2, cudaMemcpyHostToDevice));
-  CUDA_OK(cudaMemcpy(v, s->host_in + 2, row - 4, cudaMemcpyHostToDevice));
-  CUDA_OK(cudaMemcpy(d_o, s->host_in + 3, row - 6, cudaMemcpyHostToDevice));
+  CUDA_OK(cudaMemcpy(k, s->host_in + 1, row, cudaMemcpyHostToDevice)); /* shifted: others */
+  CUDA_OK(cudaMemcpy(v, s->host_in + 2, row, cudaMemcpyHostToDevice));
+  CUDA_OK(cudaMemcpy(d_o, s->host_in + 3, row, cudaMemcpyHostToDevice));
   CUDA_OK(cudaMemset(s0, 0, sb));
 
   lta_sp_args a;

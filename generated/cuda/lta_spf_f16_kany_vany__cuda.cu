@@ -73,7 +73,8 @@ __global__ void __launch_bounds__(kCombineThreads) combine_kernel(CombineParams 
 
 /* ---- fix-up: out[t, c] += sum_h coef_h(t) sum_x in[t, x] M_h[x, c] ---- */
 
-constexpr int kRows = 64, kCols = 64, kChunk = 16, kFixThreads = 256;
+/* kPad keeps the rows of the tiles 16-byte aligned (float4 loads) and spreads their banks. */
+constexpr int kRows = 64, kCols = 64, kChunk = 16, kFixThreads = 256, kPad = 4;
 
 struct FixParams {
   const elem *in;          /* token rows of in_row elements; this head's start at in_off */
@@ -89,10 +90,12 @@ struct FixParams {
 };
 
 /* Block: 64 tokens x 64 columns of one (sequence, output head); thread (ty, tx) of 16 x 16 owns
- * rows 4 ty .. 4 ty + 3 and columns tx + 16 m. */
+ * rows 4 ty .. 4 ty + 3 and columns 4 tx .. 4 tx + 3. Per chunk of 16 of the inner dim, the
+ * block stages in (transposed: InT[x][token]) and M (Ms[x][column]) in shared memory; a thread
+ * then reads one float4 of each per x for its 16 products. */
 __global__ void __launch_bounds__(kFixThreads) fix_kernel(FixParams F) {
-  __shared__ float In[kRows][kChunk + 1];
-  __shared__ float Ms[kChunk][kCols + 1];
+  __shared__ __align__(16) float InT[kChunk][kRows + kPad];
+  __shared__ __align__(16) float Ms[kChunk][kCols + kPad];
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
   const int64_t t0 = (int64_t)blockIdx.x * kRows;
   const int c0 = blockIdx.y * kCols;
@@ -111,7 +114,7 @@ __global__ void __launch_bounds__(kFixThreads) fix_kernel(FixParams F) {
           const int r = i / kChunk, x = i % kChunk;
           const int64_t t = t0 + r;
           const bool in_range = t < F.L && x0 + x < F.X;
-          In[r][x] = in_range ? to_f(in[(n * F.L + t) * F.in_row + x0 + x]) : 0.0f;
+          InT[x][r] = in_range ? to_f(in[(n * F.L + t) * F.in_row + x0 + x]) : 0.0f;
         }
         for (int i = threadIdx.x; i < kChunk * kCols; i += kFixThreads) {
           int x, c;
@@ -125,11 +128,9 @@ __global__ void __launch_bounds__(kFixThreads) fix_kernel(FixParams F) {
         __syncthreads();
 #pragma unroll
         for (int x = 0; x < kChunk; x++) {
-          float m[4], v[4];
-#pragma unroll
-          for (int j = 0; j < 4; j++) m[j] = Ms[x][tx + 16 * j];
-#pragma unroll
-          for (int i = 0; i < 4; i++) v[i] = In[4 * ty + i][x];
+          const float4 m4 = *(const float4 *)&Ms[x][4 * tx];
+          const float4 v4 = *(const float4 *)&InT[x][4 * ty];
+          const float m[4] = {m4.x, m4.y, m4.z, m4.w}, v[4] = {v4.x, v4.y, v4.z, v4.w};
 #pragma unroll
           for (int i = 0; i < 4; i++)
 #pragma unroll
@@ -152,7 +153,7 @@ __global__ void __launch_bounds__(kFixThreads) fix_kernel(FixParams F) {
       elem *row = F.out + (n * F.L + t) * F.out_row + (int64_t)ho * F.C;
 #pragma unroll
       for (int j = 0; j < 4; j++) {
-        const int c = c0 + tx + 16 * j;
+        const int c = c0 + 4 * tx + j;
         if (c < F.C) store(&row[c], to_f(row[c]) + total[i][j]);
       }
     }
