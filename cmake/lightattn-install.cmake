@@ -44,6 +44,10 @@ if(LTA_HAVE_CUDA)
   set(LTA_PC_CUDA "-L${CUDAToolkit_LIBRARY_DIR} -lcudart_static -lrt -lstdc++")
   target_link_libraries(lightattn_static INTERFACE stdc++)
 endif()
+if(LTA_HAVE_NCCL) # the sequence-parallel exchange (lta_sp_*_nccl)
+  get_filename_component(nccl_dir "${NCCL_LIBRARY}" DIRECTORY)
+  string(APPEND LTA_PC_CUDA " -L${nccl_dir} -lnccl")
+endif()
 configure_package_config_file(cmake/lightattnConfig.cmake.in
   "${PROJECT_BINARY_DIR}/lightattnConfig.cmake" INSTALL_DESTINATION ${LTA_INSTALL_CMAKEDIR}
   PATH_VARS CMAKE_INSTALL_INCLUDEDIR LTA_INSTALL_TEMPLATESDIR)

@@ -2,7 +2,7 @@
  *   Spec:      templates/kernels.lua
  *   Selection: all kernels; targets scalar neon avx2 avx512 cuda sm80 sm90
  *   Generator: lta-gen (gen/); regenerate, never edit.
- * Shard 1 of 4 of the scalar kernels (72 in all): the build compiles each shard
+ * Shard 1 of 4 of the scalar kernels (84 in all): the build compiles each shard
  * with the scalar flags, so its source list stays fixed whatever the kernel set.
  */
 #include "cpu/lta_bwd_bf16_kany_vany__scalar.c"
@@ -23,3 +23,6 @@
 #include "cpu/lta_fwd_f32_k128_v128__scalar.c"
 #include "cpu/lta_fwd_f32_k32_v32__scalar.c"
 #include "cpu/lta_fwd_f32_k64_v64__scalar.c"
+#include "cpu/lta_spb_bf16_kany_vany__scalar.c"
+#include "cpu/lta_spb_f32_kany_vany__scalar.c"
+#include "cpu/lta_spf_f16_kany_vany__scalar.c"

@@ -202,6 +202,71 @@ LTA_API lta_status lta_backward_workspace_size(const lta_backward_args *args, si
 /* Checks args as lta_backward() does and names the kernel it would run. */
 LTA_API lta_status lta_backward_kernel(const lta_backward_args *args, const char **name);
 
+/* ---- sequence parallel: one long sequence cut over ranks (GPUs), LASP-2 style ----
+ * Each of num_ranks ranks holds a contiguous time segment of every sequence of the batch:
+ * rank r holds seg_lens[r] tokens (possibly 0; ranks may differ), rank order being time order.
+ * Only one K x V state per (sequence, head) crosses a segment boundary, so a rank
+ *   1. computes its segment from a zero state (local): outputs o and its local final state B_r,
+ *      written to slot `rank` of `gathered`;
+ *   2. all-gathers the slots, so that every rank holds every B_s (the caller, or NCCL);
+ *   3. combines the ranks before it (SPEC section 3: (a, b) o (a', b') = (a a', a' b + b') with
+ *      a = exp(g L_s), from the initial state) into its entering state X, then corrects its
+ *      outputs, o_i += scale exp(g (i + 1)) q_i X (i: the step within the segment), and writes
+ *      its outgoing state exp(g L_r) X + B_r (combine).
+ * With reverse the state flows from the last rank to the first. The backward mirrors it: the
+ * local backward (from the entering state X, with a zero final-state gradient) gives the
+ * gradients of q, k, v within the segment and D_r, the gradient of X; the D are all-gathered;
+ * each rank combines the ranks after it (from the final state's gradient) into the gradient
+ * Y of its outgoing state and adds dk_j += exp(g (L_r - 1 - j)) Y v_j, dv_j += ... Y^T k_j.
+ * Together the ranks compute exactly what one lta_forward / lta_backward over the whole
+ * sequences computes (to rounding).
+ *
+ * args.bwd.fwd describes this rank's segment like an lta_forward call: batch B, seqlen =
+ * seg_lens[rank] (0 allowed: then q, k, v, o may be NULL), q, k, v, o of its tokens
+ * ([B, L_r, ...]), heads, dims, decay, scale, reverse, device and stream. Its initial_state is
+ * the sequences' initial state (the same on every rank, or NULL everywhere) and its
+ * final_state (or NULL) receives this rank's outgoing state: on the last rank (the first when
+ * reverse) the sequences' final state. No cu_seqlens, no state pool. The gradient fields of
+ * args.bwd are read by the backward only: d_final_state is the gradient of the sequences'
+ * final state (the same on every rank, or NULL), d_initial_state (or NULL) receives the
+ * gradient of this rank's entering state: on the first rank (the last when reverse) that of the
+ * sequences' initial state. The arrays live where the call runs (device memory on CUDA),
+ * except seg_lens (host memory). */
+#define LTA_SP_MAX_RANKS 256
+
+typedef struct lta_sp_args {
+  lta_backward_args bwd;     /* bwd.fwd: this rank's segment (above); the rest: backward only */
+  int rank, num_ranks;       /* 0 <= rank < num_ranks <= LTA_SP_MAX_RANKS */
+  const int64_t *seg_lens;   /* [num_ranks], host memory, the same on every rank */
+  float *gathered;           /* [num_ranks][B, H, K, V] fp32: slot s holds rank s's B_s (D_s in
+                                the backward). local writes slot `rank`; combine reads every
+                                slot and then leaves X (Y) in slot `rank` */
+  float *entering_state;     /* [B, H, K, V]: forward combine: out (or NULL), this rank's
+                                entering state X; backward: in, required (the forward's) */
+} lta_sp_args;
+
+/* Zero-fills *args. */
+LTA_API void lta_sp_args_init(lta_sp_args *args);
+
+/* Step 1 of the forward: o and slot `rank` of gathered (nothing when the segment is empty). */
+LTA_API lta_status lta_sp_forward_local(const lta_sp_args *args);
+/* Step 3 of the forward, once gathered holds every rank's slot: corrects o in place, writes
+ * bwd.fwd.final_state and entering_state (when given). */
+LTA_API lta_status lta_sp_forward_combine(const lta_sp_args *args);
+/* Step 1 of the backward: d_q, d_k, d_v of the segment and slot `rank` of gathered. */
+LTA_API lta_status lta_sp_backward_local(const lta_sp_args *args);
+/* Step 3 of the backward: corrects d_k, d_v in place, writes bwd.d_initial_state (if given). */
+LTA_API lta_status lta_sp_backward_combine(const lta_sp_args *args);
+
+/* All three steps on a CUDA device, the exchange by one in-place ncclAllGather of gathered on
+ * bwd.fwd.stream: nothing waits on the host. nccl_comm is the ncclComm_t of the ranks (its
+ * size num_ranks, this process's rank `rank`, its device the current one). Every rank must
+ * call it (a collective); a call rejected on one rank leaves the others waiting in NCCL, so
+ * check the arguments the same way everywhere. LTA_ERR_UNSUPPORTED in a build without NCCL.
+ * The backward's local step needs lta_backward on CUDA. */
+LTA_API lta_status lta_sp_forward_nccl(const lta_sp_args *args, void *nccl_comm);
+LTA_API lta_status lta_sp_backward_nccl(const lta_sp_args *args, void *nccl_comm);
+
 /* Fills g_gamma[0..num_heads) with the seed's decay for a layer (fp32, h = 0 never decays). */
 LTA_API lta_status lta_seed_g_gamma(int64_t num_heads, int layer_idx, int num_layers,
                                     float *g_gamma);

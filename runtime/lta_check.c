@@ -31,19 +31,20 @@ static int overlap(const span *a, const span *b) {
          a->begin < b->begin + (uintptr_t)b->bytes && b->begin < a->begin + (uintptr_t)a->bytes;
 }
 
-static lta_status check_sizes(const lta_forward_args *a, const char *fn) {
-  const struct { const char *name; int64_t value, max; } sizes[] = {
-      {"batch", a->batch, INT64_MAX},
-      {"seqlen", a->seqlen, INT64_MAX},
-      {"num_heads", a->num_heads, INT32_MAX},
-      {"num_kv_heads", a->num_kv_heads, INT32_MAX},
-      {"head_dim_k", a->head_dim_k, LTA_MAX_HEAD_DIM},
-      {"head_dim_v", a->head_dim_v, LTA_MAX_HEAD_DIM},
+/* seqlen_min: 1, or 0 for a sequence-parallel rank (its segment may be empty). */
+static lta_status check_sizes(const lta_forward_args *a, const char *fn, int64_t seqlen_min) {
+  const struct { const char *name; int64_t value, min, max; } sizes[] = {
+      {"batch", a->batch, 1, INT64_MAX},
+      {"seqlen", a->seqlen, seqlen_min, INT64_MAX},
+      {"num_heads", a->num_heads, 1, INT32_MAX},
+      {"num_kv_heads", a->num_kv_heads, 1, INT32_MAX},
+      {"head_dim_k", a->head_dim_k, 1, LTA_MAX_HEAD_DIM},
+      {"head_dim_v", a->head_dim_v, 1, LTA_MAX_HEAD_DIM},
   };
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-    if (sizes[i].value < 1)
-      return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld must be at least 1", fn, sizes[i].name,
-                      (long long)sizes[i].value);
+    if (sizes[i].value < sizes[i].min)
+      return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld must be at least %lld", fn, sizes[i].name,
+                      (long long)sizes[i].value, (long long)sizes[i].min);
     if (sizes[i].value > sizes[i].max)
       return lta_fail(LTA_ERR_SIZE, "%s: %s=%lld is larger than the limit %lld", fn,
                       sizes[i].name, (long long)sizes[i].value, (long long)sizes[i].max);
@@ -303,15 +304,15 @@ static int decode_call(const lta_forward_args *a, int64_t N) {
  * and decode kernels read 16-byte vectors, so unaligned buffers take the generic kernel; the
  * tensor-core kernels do not take a state pool, so a pool takes a decode kernel (any length) or
  * the generic one. */
-static lta_status select_kernel(const lta_forward_args *a, int backward, const char *fn,
-                                int64_t N, lta_isa isa, const lta_entry *forced,
-                                const lta_entry **out) {
-  lta_key want = {backward ? LTA_OP_BWD : LTA_OP_FWD, (int)a->dtype, (int32_t)a->head_dim_k,
-                  (int32_t)a->head_dim_v, (int32_t)a->num_heads, a->reverse != 0, 0};
+static lta_status select_kernel(const lta_forward_args *a, int op, const char *fn, int64_t N,
+                                lta_isa isa, const lta_entry *forced, const lta_entry **out) {
+  lta_key want = {op, (int)a->dtype, (int32_t)a->head_dim_k, (int32_t)a->head_dim_v,
+                  (int32_t)a->num_heads, a->reverse != 0, 0};
+  const int not_forward = op != LTA_OP_FWD; /* only the forward has a decode form */
   size_t count;
   const lta_entry *tab;
   unsigned targets;
-  int cuda = a->device == LTA_DEVICE_CUDA, decode = !backward && decode_call(a, N);
+  int cuda = a->device == LTA_DEVICE_CUDA, decode = !not_forward && decode_call(a, N);
   int unaligned = 0;
   if (cuda) {
     lta_status st = LTA_OK;
@@ -331,7 +332,7 @@ static lta_status select_kernel(const lta_forward_args *a, int backward, const c
     int generic = lta_entry_is_generic(forced);
     /* A decode kernel serves every length; the CUDA tensor-core kernels want aligned buffers
      * and no pool. */
-    int fits = (k->op == want.op || (k->op == LTA_OP_DEC && !backward)) &&
+    int fits = (k->op == want.op || (k->op == LTA_OP_DEC && !not_forward)) &&
                k->dtype == want.dtype && k->reverse == want.reverse &&
                (k->K == 0 || k->K == want.K) &&
                (k->V == 0 || k->V == want.V) && (k->H == 0 || k->H == want.H) &&
@@ -368,10 +369,14 @@ lta_status lta_forward_prepare(const lta_forward_args *a, const char *fn, const 
   return lta_prepare(a, NULL, fn, forced, call);
 }
 
-lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, const char *fn,
-                       const lta_entry *forced, lta_call *call) {
+/* lta_prepare() for the kernel op `op`: LTA_OP_FWD (b NULL), LTA_OP_BWD, or a sequence-parallel
+ * rank's LTA_OP_SPF (b NULL) / LTA_OP_SPB, whose segment may be empty (seqlen 0: then q, k, v
+ * and the row buffers may be NULL). */
+static lta_status prepare(const lta_forward_args *a, const lta_backward_args *b, int op,
+                          const char *fn, const lta_entry *forced, lta_call *call) {
   memset(call, 0, sizeof *call);
   lta_status st;
+  const int sp = op == LTA_OP_SPF || op == LTA_OP_SPB;
   if (!a) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
   if (a->device != LTA_DEVICE_CPU && a->device != LTA_DEVICE_CUDA)
     return lta_fail(LTA_ERR_UNSUPPORTED,
@@ -385,12 +390,12 @@ lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, co
   if (a->dtype != LTA_F32 && a->dtype != LTA_F16 && a->dtype != LTA_BF16)
     return lta_fail(LTA_ERR_DTYPE, "%s: dtype=%d is not LTA_F32 (1), LTA_F16 (2) or LTA_BF16 (3)",
                     fn, (int)a->dtype);
-  if ((st = check_sizes(a, fn))) return st;
+  if ((st = check_sizes(a, fn, sp ? 0 : 1))) return st;
   const struct { const char *name; const void *ptr; } needed[] = {
       {"q", a->q}, {"k", a->k}, {"v", a->v}, {"o", b ? (const void *)1 : a->o},
       {"d_o", b ? b->d_o : (const void *)1}, {"d_q", b ? b->d_q : (void *)1},
       {"d_k", b ? b->d_k : (void *)1}, {"d_v", b ? b->d_v : (void *)1}};
-  for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+  for (size_t i = 0; i < sizeof needed / sizeof needed[0] && a->seqlen > 0; i++)
     if (!needed[i].ptr) return lta_fail(LTA_ERR_NULL, "%s: %s=NULL", fn, needed[i].name);
 
   /* Byte counts of every buffer, each checked for overflow. */
@@ -459,7 +464,7 @@ lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, co
   buffer_spans(a, b, q_bytes, kv_bytes, o_bytes, state_bytes, N, bufs);
   if ((st = check_aliases(bufs, fn))) return st;
   if ((st = check_memory(bufs, a->device, fn))) return st;
-  if ((st = select_kernel(a, b != NULL, fn, N, isa, forced, &call->kernel))) return st;
+  if ((st = select_kernel(a, op, fn, N, isa, forced, &call->kernel))) return st;
 
   if (!a->g_gamma) {
     call->owned_g_gamma = malloc((size_t)H * sizeof(float));
@@ -468,7 +473,7 @@ lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, co
     lta_seed_g_gamma(H, a->layer_idx, a->num_layers, call->owned_g_gamma);
   }
   lta_problem *p = &call->p;
-  p->op = b ? LTA_OP_BWD : LTA_OP_FWD;
+  p->op = op;
   p->dtype = (int)a->dtype;
   p->reverse = a->reverse != 0;
   p->batch = B;
@@ -511,6 +516,105 @@ lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, co
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
       if ((uintptr_t)bufs[i] % 16) call->generic_passes = 1;
   }
+  return LTA_OK;
+}
+
+lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, const char *fn,
+                       const lta_entry *forced, lta_call *call) {
+  return prepare(a, b, b ? LTA_OP_BWD : LTA_OP_FWD, fn, forced, call);
+}
+
+/* The sequence-parallel arguments around the segment's call (see lightattn.h). */
+static lta_status check_sp(const lta_sp_args *s, int op, const char *fn) {
+  const lta_forward_args *a = &s->bwd.fwd;
+  if (s->num_ranks < 1 || s->num_ranks > LTA_SP_MAX_RANKS)
+    return lta_fail(LTA_ERR_SIZE, "%s: num_ranks=%d must be in 1..%d", fn, s->num_ranks,
+                    LTA_SP_MAX_RANKS);
+  if (s->rank < 0 || s->rank >= s->num_ranks)
+    return lta_fail(LTA_ERR_SIZE, "%s: rank=%d must be in 0..%d (num_ranks=%d)", fn, s->rank,
+                    s->num_ranks - 1, s->num_ranks);
+  if (!s->seg_lens) return lta_fail(LTA_ERR_NULL, "%s: seg_lens=NULL", fn);
+  lta_status st;
+  const void *lens = s->seg_lens;
+  const char *name = "seg_lens";
+  if ((st = a->device == LTA_DEVICE_CUDA ? lta_cuda_check_host(lens, name, fn)
+                                         : host_only(&lens, &name, 1, fn)))
+    return st;
+  for (int r = 0; r < s->num_ranks; r++)
+    if (s->seg_lens[r] < 0)
+      return lta_fail(LTA_ERR_SIZE, "%s: seg_lens[%d]=%lld must be at least 0", fn, r,
+                      (long long)s->seg_lens[r]);
+  if (s->seg_lens[s->rank] != a->seqlen)
+    return lta_fail(LTA_ERR_SIZE,
+                    "%s: seg_lens[%d]=%lld differs from this rank's bwd.fwd.seqlen=%lld", fn,
+                    s->rank, (long long)s->seg_lens[s->rank], (long long)a->seqlen);
+  if (a->cu_seqlens)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: bwd.fwd.cu_seqlens=%p: a sequence-parallel rank takes a batch of "
+                    "segments, not varlen",
+                    fn, (const void *)a->cu_seqlens);
+  if (a->state_indices)
+    return lta_fail(LTA_ERR_UNSUPPORTED,
+                    "%s: bwd.fwd.state_indices=%p: a sequence-parallel rank takes no state pool",
+                    fn, (const void *)a->state_indices);
+  if (!s->gathered) return lta_fail(LTA_ERR_NULL, "%s: gathered=NULL", fn);
+  if (op == LTA_OP_SPB && !s->entering_state)
+    return lta_fail(LTA_ERR_NULL,
+                    "%s: entering_state=NULL: the backward needs the rank's entering state (the "
+                    "forward combine's)",
+                    fn);
+  return LTA_OK;
+}
+
+/* gathered and entering_state against every buffer of the segment's call and each other, and
+ * in the call's memory space. The segment's call has passed prepare(): its sizes do not
+ * overflow. */
+static lta_status check_sp_buffers(const lta_sp_args *s, const lta_backward_args *b,
+                                   const char *fn) {
+  const lta_forward_args *a = &s->bwd.fwd;
+  const int64_t es = a->dtype == LTA_F32 ? 4 : 2, B = a->batch, T = a->seqlen,
+                H = a->num_heads, Hkv = a->num_kv_heads, K = a->head_dim_k, V = a->head_dim_v;
+  const int64_t kv_bytes[2] = {B * T * Hkv * K * es, B * T * Hkv * V * es};
+  const int64_t state_bytes = B * H * K * V * 4, fg[] = {s->num_ranks, state_bytes};
+  int64_t gathered_bytes;
+  if (!product(&gathered_bytes, 2, fg))
+    return lta_fail(LTA_ERR_SIZE, "%s: gathered: %d slots of %lld bytes overflow", fn,
+                    s->num_ranks, (long long)state_bytes);
+  span bufs[BUF_COUNT];
+  buffer_spans(a, b, B * T * H * K * es, kv_bytes, B * T * H * V * es, state_bytes, B, bufs);
+  const span mine[2] = {{"gathered", (uintptr_t)s->gathered, gathered_bytes},
+                        {"entering_state", (uintptr_t)s->entering_state, state_bytes}};
+  for (int m = 0; m < 2; m++)
+    for (int i = 0; i < BUF_COUNT + m; i++) {
+      const span *other = i < BUF_COUNT ? &bufs[i] : &mine[0];
+      if (overlap(&mine[m], other))
+        return lta_fail(LTA_ERR_ALIAS, "%s: %s=%p overlaps %s=%p", fn, mine[m].name,
+                        (void *)mine[m].begin, other->name, (void *)other->begin);
+    }
+  const void *ptrs[2] = {s->gathered, s->entering_state};
+  const char *names[2] = {"gathered", "entering_state"};
+  if (a->device == LTA_DEVICE_CUDA) return lta_cuda_check_memory(ptrs, names, 2, fn);
+  return host_only(ptrs, names, 2, fn);
+}
+
+lta_status lta_sp_prepare(const lta_sp_args *s, int op, const char *fn, lta_call *call,
+                          lta_sp_problem *sp) {
+  memset(call, 0, sizeof *call);
+  if (!s) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  const lta_backward_args *b = op == LTA_OP_SPB ? &s->bwd : NULL;
+  lta_status st = check_sp(s, op, fn);
+  if (st == LTA_OK) st = prepare(&s->bwd.fwd, b, op, fn, NULL, call);
+  if (st == LTA_OK) st = check_sp_buffers(s, b, fn);
+  if (st != LTA_OK) {
+    lta_call_free(call);
+    return st;
+  }
+  sp->rank = s->rank;
+  sp->num_ranks = s->num_ranks;
+  sp->seg_lens = s->seg_lens;
+  sp->gathered = s->gathered;
+  sp->entering_state = op == LTA_OP_SPF ? s->entering_state : NULL;
+  call->p.sp = sp;
   return LTA_OK;
 }
 

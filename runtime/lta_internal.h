@@ -109,6 +109,28 @@ void lta_call_free(lta_call *call);
  * sweep's way to reach every kernel and both paths of the time split. */
 lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments);
 
+/* ---- sequence parallel (lta_sp.c; the exchange: lta_sp_nccl.c, or lta_sp_nccl_none.c) ---- */
+
+/* Checks a rank's call of op LTA_OP_SPF or LTA_OP_SPB (the segment's arguments as lta_forward /
+ * lta_backward would, the ranks, seg_lens, gathered and entering_state) and resolves it into
+ * call, whose problem points at *sp (filled here). Writes nothing the caller owns. */
+lta_status lta_sp_prepare(const lta_sp_args *s, int op, const char *fn, lta_call *call,
+                          lta_sp_problem *sp);
+
+/* Floats of one slot of gathered, [B, H, K, V] (for a checked call). */
+size_t lta_sp_slot_floats(const lta_sp_args *a);
+
+/* The all-gather of slot `rank` of a->gathered into every rank's gathered (the caller's stream). */
+typedef lta_status (*lta_sp_gather_fn)(const lta_sp_args *a, void *comm, const char *fn);
+
+/* A rank's steps (bits): the local computation, the combine and fix-up. */
+enum { LTA_SP_LOCAL = 1, LTA_SP_COMBINE = 2 };
+
+/* Checks the call (op LTA_OP_SPF or LTA_OP_SPB), then runs the steps asked for, with gather
+ * (if not NULL) between them. */
+lta_status lta_sp_run(const lta_sp_args *a, int op, const char *fn, int steps,
+                      lta_sp_gather_fn gather, void *comm);
+
 /* ---- CUDA (lta_cuda.c; lta_cuda_none.c in a build without CUDA) ---- */
 
 /* Bit mask (1 << lta_target) of the CUDA targets the current device runs; 0 when there is no

@@ -38,7 +38,7 @@
  * compiled outside the library pass it to lta_register_kernel(), which refuses another one; any
  * change to these types or the functions' meaning must raise it. 2: kernels take a segment.
  * 3: states may live in a pool (lta_problem.state_index). 4: the CUDA backward's forward
- * passes (lta_problem.num_q_heads, pass_flags). */
+ * passes (lta_problem.num_q_heads, pass_flags) and sequence parallelism (lta_problem.sp). */
 #define LTA_KERNEL_ABI 4
 
 typedef struct lta_segment {
@@ -48,8 +48,25 @@ typedef struct lta_segment {
   int outputs;        /* 0: the state only, no output row written */
 } lta_segment;
 
+/* Sequence parallel (ops LTA_OP_SPF, LTA_OP_SPB): one rank's view of the other ranks. Every
+ * rank holds a contiguous segment (seg_lens[r] tokens, possibly 0) of each of the batch's
+ * sequences; rank order is time order (walked backwards when reverse). gathered holds one
+ * [N, H, K, V] slot per rank: the local final states B_r (SPF) or the local gradients D_r of
+ * the entering states (SPB). The kernel combines the slots of the ranks before this one in
+ * walking order (SPF: from the initial state) or after it (SPB: from the final state's
+ * gradient), X = exp(g L_s) X + slot_s, then overwrites slot `rank` with X. */
+#define LTA_SP_MAX_RANKS 256 /* the same definition as lightattn.h's (both are included) */
+
+typedef struct lta_sp_problem {
+  int rank, num_ranks;
+  const int64_t *seg_lens;  /* [num_ranks], host memory */
+  float *gathered;          /* [num_ranks][N, H, K, V], in the call's memory space */
+  float *entering_state;    /* SPF: out [N, H, K, V] or NULL; SPB: unused */
+} lta_sp_problem;
+
 typedef struct lta_problem {
-  int op;                 /* LTA_OP_FWD or LTA_OP_DEC (the forward), LTA_OP_BWD (the backward) */
+  int op;                 /* LTA_OP_FWD or LTA_OP_DEC (the forward), LTA_OP_BWD (the backward),
+                             LTA_OP_SPF / LTA_OP_SPB (sequence parallel, see lta_sp_problem) */
   int dtype;              /* LTA_KEY_F32, LTA_KEY_F16, LTA_KEY_BF16: q, k, v and o */
   int reverse;            /* 1: tokens of each sequence are visited last to first */
   int64_t batch, seqlen;  /* q is [batch, seqlen, H, K] */
@@ -77,6 +94,11 @@ typedef struct lta_problem {
   int pass_flags;             /* LTA_PASS_* */
   const lta_segment *seg;     /* NULL: whole sequences (see above) */
   int64_t group;              /* the most items one call is given (0 counts as 1); with seg: 1 */
+  /* Sequence parallel (ops SPF, SPB; NULL otherwise). seqlen is then this rank's segment length
+   * (0 allowed); initial_state and final_state: the sequence's initial state and this rank's
+   * outgoing state (SPF); d_sT and d_s0: the final state's gradient and that of this rank's
+   * entering state (SPB); SPF corrects o in place, SPB d_k and d_v. */
+  const lta_sp_problem *sp;
 } lta_problem;
 
 /* pass_flags: how a forward pass of the CUDA backward differs from the forward of SPEC 1.
@@ -121,9 +143,11 @@ static inline lta_segment lta_item_segment(const lta_problem *p, int64_t n, int6
   return s;
 }
 
-/* The work items of a call: (sequence, query head) pairs; (sequence, kv head) for the backward. */
+/* The work items of a call: (sequence, query head) pairs; (sequence, kv head) for the backward
+ * and the sequence-parallel backward (their dk, dv sum over a kv head's query heads). */
 static inline int64_t lta_item_count(const lta_problem *p) {
-  return p->num_seqs * (p->op == LTA_OP_BWD ? p->num_kv_heads : p->num_heads);
+  const int per_kv = p->op == LTA_OP_BWD || p->op == LTA_OP_SPB;
+  return p->num_seqs * (per_kv ? p->num_kv_heads : p->num_heads);
 }
 
 /* The most items one kernel call covers: what a workspace must hold states for. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const op_names[LTA_OP_COUNT] = {"fwd", "dec", "bwd"};
+static const char *const op_names[LTA_OP_COUNT] = {"fwd", "dec", "bwd", "spf", "spb"};
 static const char *const dtype_names[] = {NULL, "f32", "f16", "bf16"};
 static const char *const target_names[LTA_TARGET_COUNT] = {"scalar", "neon", "avx2", "avx512",
                                                            "cuda",   "sm80", "sm90"};

@@ -15,8 +15,13 @@
 /* What a kernel computes. FWD: the forward of any length (chunked where the kernel is
  * specialised). DEC: the same forward for decode, a few tokens per sequence (serving): the state
  * stays in registers and is read and written once; correct for any length, fast for short.
- * BWD: the backward of SPEC section 2 (gradients of q, k, v and the initial state). */
-typedef enum lta_op { LTA_OP_FWD = 0, LTA_OP_DEC, LTA_OP_BWD, LTA_OP_COUNT } lta_op;
+ * BWD: the backward of SPEC section 2 (gradients of q, k, v and the initial state).
+ * SPF, SPB: sequence parallel (one sequence cut into segments over ranks, lta_sp_* in
+ * lightattn.h): a rank combines the other ranks' gathered states into its own entering state
+ * (SPF) or outgoing state gradient (SPB) and corrects its outputs (SPF) or dk, dv (SPB). */
+typedef enum lta_op {
+  LTA_OP_FWD = 0, LTA_OP_DEC, LTA_OP_BWD, LTA_OP_SPF, LTA_OP_SPB, LTA_OP_COUNT
+} lta_op;
 
 /* Element type of q, k, v and o (states are always fp32). Values match lta_dtype in
  * lightattn.h so that a public dtype converts by value. */

@@ -169,7 +169,7 @@ static void combine_task(const lta_job *job, int64_t item, void *ws) {
 static int plan_split(lta_job *job, int threads) {
   const lta_problem *p = &job->p;
   int64_t items = p->num_seqs * p->num_heads;
-  if (items >= threads || p->op == LTA_OP_BWD) return 0; /* the backward runs by items */
+  if (items >= threads || p->op != LTA_OP_FWD) return 0; /* the others run by items */
   int64_t segments = 0;
   for (int64_t i = 0; i < items; i++) segments += segments_of(p, i, threads);
   if (segments == items) return 0;

@@ -2,8 +2,9 @@
 -- the template for each op and target family. lta-gen takes the product of the axes, asks
 -- keep() about each combination, and renders one file per kept kernel (see gen/spec.c).
 
-axis "op"     { "fwd", "dec", "bwd" }          -- forward of SPEC section 1; its decode form (few
-                                               -- tokens); the backward of SPEC section 2
+axis "op"     { "fwd", "dec", "bwd", "spf", "spb" } -- forward of SPEC section 1; its decode form
+                                               -- (few tokens); the backward of SPEC section 2;
+                                               -- sequence parallel: a rank's combine and fix-up
 axis "dtype"  { "f32", "f16", "bf16" }         -- element type of q, k, v, o; states are always f32
 axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken at run time
 axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
@@ -17,6 +18,11 @@ local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
                      ["256x256"] = true, ["64x128"] = true }
 
 keep(function(k)
+  if k.op == "spf" or k.op == "spb" then
+    -- Sequence parallel (SPEC section 3's combine across ranks): generic (K, V, H any), one CPU
+    -- kernel (scalar) and one CUDA kernel (cuda) per dtype and direction.
+    return k.K == 0 and k.V == 0 and k.H == 0 and (k.target == "scalar" or k.target == "cuda")
+  end
   if k.op == "bwd" then
     -- The backward: the generic CPU kernel (any K, V, H; plain C), per dtype and direction; on
     -- CUDA one driver per dtype and direction (any K, V, H), whose three forward passes run on
@@ -61,3 +67,7 @@ template { op = "bwd", family = "cpu", file = "cpu_bwd.c.lt" }
 template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "dec", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "bwd", family = "cuda", file = "cuda_bwd.cu.lt" }
+template { op = "spf", family = "cpu", file = "sp_cpu.c.lt" }
+template { op = "spb", family = "cpu", file = "sp_cpu.c.lt" }
+template { op = "spf", family = "cuda", file = "sp_cuda.cu.lt" }
+template { op = "spb", family = "cuda", file = "sp_cuda.cu.lt" }

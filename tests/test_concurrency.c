@@ -114,7 +114,7 @@ static void build_jobs(void) {
   const lta_entry *tab = lta_registry(&n);
   int i = 0;
   for (size_t e = 0; e < n; e++) {
-    if (!((lta_cpu_targets() >> tab[e].key.target) & 1) || tab[e].key.op == LTA_OP_BWD) continue;
+    if (!((lta_cpu_targets() >> tab[e].key.target) & 1) || tab[e].key.op >= LTA_OP_BWD) continue;
     int64_t K = tab[e].key.K ? tab[e].key.K : 5 + i % 11, V = tab[e].key.V ? tab[e].key.V : 3 + i % 13;
     add_job((lta_dtype)tab[e].key.dtype, K, V, tab[e].key.reverse, entry_isa(&tab[e]), i++);
     add_job((lta_dtype)tab[e].key.dtype, K, V, tab[e].key.reverse, LTA_ISA_AUTO, i++);

@@ -25,39 +25,9 @@
 #include "ref.h"
 
 #ifdef LTA_DECODE_CUDA
-#include "cuda_util.h"
-#define DEVICE LTA_DEVICE_CUDA
-static void *mem_alloc(size_t n) {
-  void *p = NULL;
-  CU(cudaMalloc(&p, n ? n : 1));
-  return p;
-}
-static void mem_free(void *p) { cudaFree(p); }
-static void to_mem(void *dst, const void *src, size_t n) {
-  CU(cudaMemcpy(dst, src, n, cudaMemcpyHostToDevice));
-}
-static void from_mem(void *dst, const void *src, size_t n) {
-  CU(cudaDeviceSynchronize());
-  CU(cudaMemcpy(dst, src, n, cudaMemcpyDeviceToHost));
-}
-#else
-#define DEVICE LTA_DEVICE_CPU
-static void *mem_alloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  ck_assert_ptr_nonnull(p);
-  return p;
-}
-static void mem_free(void *p) { free(p); }
-static void to_mem(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
-static void from_mem(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
+#define LTA_TEST_CUDA_MEM
 #endif
-
-/* A copy of n host bytes in the call's memory. */
-static void *mem_copy(const void *host, size_t n) {
-  void *p = mem_alloc(n);
-  to_mem(p, host, n);
-  return p;
-}
+#include "call_mem.h"
 
 static void *xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);

@@ -62,7 +62,7 @@ static void build_groups(void) {
   size_t n;
   const lta_entry *tab = REGISTRY(&n);
   for (size_t i = 0; i < n; i++) {
-    if (!sweep_wanted(tab[i].name) || tab[i].key.op == LTA_OP_BWD) continue; /* test_backward's */
+    if (!sweep_wanted(tab[i].name) || tab[i].key.op >= LTA_OP_BWD) continue; /* test_backward's, test_sp's */
     int g = 0;
     while (g < ngroups && !same_function(&groups[g].key, &tab[i].key)) g++;
     if (g == ngroups) {

@@ -20,6 +20,11 @@ echo "== Python on the GPU (torch's CUDA tensors through build-gpu/liblightattn.
 LIGHTATTN_LIBRARY=build-gpu/liblightattn.so PYTHONPATH=python python3 -m unittest discover -s python/tests \
   -k TorchCUDA -k TorchBackward -k Binding > "$OUT/python_gpu.log" 2>&1
 tail -3 "$OUT/python_gpu.log"
+# Sequence parallel over NCCL: 2 or more GPUs (else it says SKIPPED), then weak scaling.
+if [ -x build-gpu/tests/test_sp_nccl ]; then
+  ./build-gpu/tests/test_sp_nccl 2>&1 | tee "$OUT/sp_nccl.log" | tail -40
+  [ "${LTA_SP_BENCH:-1}" = 1 ] && ./build-gpu/lta-sp-bench 2>&1 | tee "$OUT/sp_bench.log"
+fi
 if [ -d third_party_ref/fla ] && [ "${LTA_FLA:-1}" = 1 ]; then
   PYTHONPATH=third_party_ref python3 bench/fla_compare.py 2>&1 | grep -v Warning | tee "$OUT/fla.log"
 fi

@@ -187,9 +187,19 @@ extern "C" int lta_bwd_f16_kany_vany_rev__cuda(const lta_problem *p, const lta_c
   if (err != cudaSuccess) return (int)err;
   lta_problem pass[PASSES];
   lta_bwd_f16_kany_vany_rev__cuda_passes(p, x->workspace, pass);
+  /* The passes are independent: those with a stream of their own start once the transposes
+   * are enqueued, and this stream waits for them before the sums that read their results. */
+  if (x->fork && (err = cudaEventRecord((cudaEvent_t)x->fork, stream)) != cudaSuccess) return (int)err;
   for (int i = 0; i < PASSES; i++) {
-    const lta_cuda_exec e = {x->stream, x->passes[i].workspace, x->passes[i].segments, NULL};
-    if ((err = (cudaError_t)x->passes[i].run(&pass[i], &e)) != cudaSuccess) return (int)err;
+    const lta_cuda_pass *r = &x->passes[i];
+    cudaStream_t s = r->stream ? (cudaStream_t)r->stream : stream;
+    if (r->stream && (err = cudaStreamWaitEvent(s, (cudaEvent_t)x->fork, 0)) != cudaSuccess)
+      return (int)err;
+    const lta_cuda_exec e = {s, r->workspace, r->segments, NULL, NULL};
+    if ((err = (cudaError_t)r->run(&pass[i], &e)) != cudaSuccess) return (int)err;
+    if (r->stream && ((err = cudaEventRecord((cudaEvent_t)r->done, s)) != cudaSuccess ||
+                      (err = cudaStreamWaitEvent(stream, (cudaEvent_t)r->done, 0)) != cudaSuccess))
+      return (int)err;
   }
   if (p->num_heads != p->num_kv_heads && rows > 0) {
     const int G = (int)(p->num_heads / p->num_kv_heads);

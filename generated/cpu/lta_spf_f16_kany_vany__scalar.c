@@ -1,0 +1,84 @@
+/* Auto-generated file. Do not edit!
+ *   Template:  templates/sp_cpu.c.lt
+ *   Kernel:    lta_spf_f16_kany_vany__scalar
+ *   Key:       op=spf dtype=f16 K=any V=any H=any dir=fwd target=scalar
+ *   Generator: lta-gen (gen/), from the kernel spec; regenerate, never edit.
+ * One file per kernel: each specialization is compiled with its own ISA flags
+ * and only what a template or key change touches is rebuilt.
+ */
+#include <math.h>
+
+#include "lta_kernel.h"
+
+void lta_spf_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
+size_t lta_spf_f16_kany_vany__scalar_workspace(const lta_problem *p);
+
+/* exp(g * steps) for steps >= 0, rounded once from double. */
+static inline float lta_spf_f16_kany_vany__scalar_decay(float g, int64_t steps) {
+  return (float)exp((double)g * (double)steps);
+}
+
+/* X = exp(g L_s) X + slot_s over the ranks this one combines, for the state at offset `at` of
+ * each slot (X holds the starting value on entry). */
+static void lta_spf_f16_kany_vany__scalar_combine(const lta_problem *p, float g, int64_t at, float *X) {
+  const lta_sp_problem *sp = p->sp;
+  const int64_t KV = p->K * p->V, slot = p->num_seqs * p->num_heads * KV;
+  for (int s = 0; s < sp->rank; s++) {
+    if (sp->seg_lens[s] == 0) continue; /* an empty segment: (1, 0) */
+    const float a = lta_spf_f16_kany_vany__scalar_decay(g, sp->seg_lens[s]);
+    const float *b = sp->gathered + s * slot + at;
+    for (int64_t e = 0; e < KV; e++) X[e] = a * X[e] + b[e];
+  }
+}
+
+/* out = exp(g L_r) X + (this rank's own slot, when its segment is not empty); then the slot = X. */
+static void lta_spf_f16_kany_vany__scalar_own(const lta_problem *p, float g, int64_t at, const float *X, float *out) {
+  const lta_sp_problem *sp = p->sp;
+  const int64_t KV = p->K * p->V, L = p->seqlen;
+  float *own = sp->gathered + sp->rank * p->num_seqs * p->num_heads * KV + at;
+  const float a = lta_spf_f16_kany_vany__scalar_decay(g, L);
+  if (out)
+    for (int64_t e = 0; e < KV; e++) out[e] = a * X[e] + (L ? own[e] : 0.0f);
+  memcpy(own, X, (size_t)KV * sizeof(float));
+}
+
+/* The walking step of the segment's t-th token in time order. */
+static inline int64_t lta_spf_f16_kany_vany__scalar_step(int64_t L, int64_t t) {
+  (void)L;
+  return t;
+}
+
+static void lta_spf_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *ws) {
+  const int64_t K = p->K, V = p->V, H = p->num_heads, KV = K * V, L = p->seqlen;
+  const int64_t n = item / H, h = item % H, at = (n * H + h) * KV;
+  const float g = p->g_gamma[h];
+  float *X = ws, *qb = X + lta_ws_floats(KV), *ob = qb + lta_ws_floats(K);
+  if (p->initial_state)
+    memcpy(X, p->initial_state + at, (size_t)KV * sizeof(float));
+  else
+    memset(X, 0, (size_t)KV * sizeof(float));
+  lta_spf_f16_kany_vany__scalar_combine(p, g, at, X);
+  if (p->sp->entering_state) memcpy(p->sp->entering_state + at, X, (size_t)KV * sizeof(float));
+  lta_spf_f16_kany_vany__scalar_own(p, g, at, X, p->final_state ? p->final_state + at : NULL);
+  const uint16_t *q = (const uint16_t *)p->q;
+  uint16_t *o = (uint16_t *)p->o;
+  for (int64_t t = 0; t < L; t++) {
+    const int64_t r = n * L + t;
+    const float c = p->scale * lta_spf_f16_kany_vany__scalar_decay(g, lta_spf_f16_kany_vany__scalar_step(L, t) + 1);
+    lta_load_f16(q + (r * H + h) * K, qb, K, c);
+    lta_load_f16(o + (r * H + h) * V, ob, V, 1.0f);
+    for (int64_t i = 0; i < K; i++) {
+      const float *Xi = X + i * V;
+      for (int64_t j = 0; j < V; j++) ob[j] += qb[i] * Xi[j];
+    }
+    lta_store_f16(o + (r * H + h) * V, ob, V);
+  }
+}
+
+size_t lta_spf_f16_kany_vany__scalar_workspace(const lta_problem *p) {
+  return sizeof(float) * (lta_ws_floats(p->K * p->V) + lta_ws_floats(p->K) + lta_ws_floats(p->V));
+}
+
+void lta_spf_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
+  for (int64_t item = first; item < last; item++) lta_spf_f16_kany_vany__scalar_item(p, item, (float *)ws);
+}
