@@ -18,8 +18,13 @@ local pairs_kept = { ["32x32"] = true, ["64x64"] = true, ["128x128"] = true,
 
 keep(function(k)
   if k.op == "bwd" then
-    -- The backward: so far the generic CPU kernel (any K, V, H; plain C), per dtype and direction.
-    return k.family == "cpu" and k.target == "scalar" and k.K == 0 and k.V == 0 and k.H == 0
+    -- The backward on the CPU: the generic kernel (any K, V; plain C), and the chunked one for
+    -- the head dims in use on every ISA; per dtype and direction, any head count.
+    if k.family == "cpu" then
+      if k.K == 0 or k.V == 0 then return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "scalar" end
+      return pairs_kept[k.K .. "x" .. k.V] == true and k.H == 0
+    end
+    return false
   end
   if k.op == "dec" then
     -- Decode (a few tokens per sequence, the state read and written once): the head dims in

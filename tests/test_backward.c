@@ -3,7 +3,8 @@
  * and the backward's bad inputs.
  *
  * sweep: per backward kernel, cases rotating over head dims (tiny, K != V, generated ones and
- *   others), MHA / GQA / MQA, batch and varlen (with a zero-length sequence), T from 1 to 40,
+ *   others; a chunked kernel's own), MHA / GQA / MQA, batch and varlen (with a zero-length
+ *   sequence), T from 1 to 40 (chunked kernels: 1 to 100, several chunks and a partial one),
  *   with and without the initial state, the final state's gradient and d_initial_state, the
  *   seed's decay (fast, slow) and RetNet's, default and explicit scale, 1 to 3 threads; random
  *   inputs; d_q, d_k, d_v within the dtype's tolerance, d_initial_state within fp32's; nothing
@@ -143,7 +144,7 @@ static void run_case(const lta_entry *e, const bcase *c, uint64_t seed, double w
 START_TEST(sweep) {
   static const int64_t dims[][2] = {{3, 5}, {16, 16}, {64, 64}, {48, 80}, {32, 32}, {64, 128}};
   static const int64_t heads[][2] = {{2, 2}, {4, 2}, {4, 1}};
-  static const int64_t Ts[] = {1, 7, 40, 2};
+  static const int64_t Ts[] = {1, 7, 40, 2}, chunked_Ts[] = {1, 70, 100, 33};
   size_t n;
   const lta_entry *tab = lta_registry(&n);
   int kernels = 0, cases = 0;
@@ -156,6 +157,8 @@ START_TEST(sweep) {
       bcase c = {dims[x % 6][0], dims[x % 6][1], heads[x % 3][0], heads[x % 3][1], x % 3,
                  Ts[x % 4], x % 2, (x / 2) % 2, (x / 3) % 2 || r == 0, x % 3, (x / 4) % 2,
                  1 + x % 3};
+      if (e->key.K) /* a chunked kernel: its head dims, several chunks and a partial one */
+        c.K = e->key.K, c.V = e->key.V, c.T = chunked_Ts[x % 4];
       run_case(e, &c, 0xBAC4ull + (uint64_t)i * 131 + (uint64_t)r, worst);
       cases++;
     }
