@@ -41,11 +41,25 @@ static inline int64_t lta_bwd_bf16_k64_v128_rev__scalar_row(int64_t row0, int64_
   return forward ? row1 - 1 - step : row0 + step;
 }
 
-/* One (sequence, kv head) item: its query heads' dq, then dk, dv and d_initial_state. */
-static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t item, float *ws) {
+/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
+ * beyond what the hardware prefetcher follows. */
+static inline void lta_bwd_bf16_k64_v128_rev__scalar_prefetch(const void *row, size_t bytes, int write) {
+  for (size_t b = 0; b < bytes; b += 64) {
+    if (write)
+      __builtin_prefetch((const char *)row + b, 1, 2);
+    else
+      __builtin_prefetch((const char *)row + b, 0, 2);
+  }
+}
+
+/* Items [item0, item1) of one sequence (consecutive kv heads), their query heads h0.. in
+ * lockstep: dq chunk by chunk in the forward's direction, then dk, dv and d_initial_state in the
+ * opposite one. A token's rows of the heads are neighbours in memory: one page and one prefetch
+ * stream serve them all. The heads' states and decays live in ws after the chunk's buffers. */
+static void lta_bwd_bf16_k64_v128_rev__scalar_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
   const int64_t K = 64, V = 128, C = 32, KV = K * V;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads, G = H / Hkv;
-  const int64_t n = item / Hkv, hk = item % Hkv;
+  const int64_t n = item0 / Hkv, hk0 = item0 % Hkv, NI = item1 - item0, h0 = hk0 * G;
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
   const int64_t len = row1 - row0;
@@ -57,12 +71,11 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
   float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dSt = Vd + lta_ws_floats(C * V);
   float *dKc = dSt + lta_ws_floats(V * K), *dVc = dKc + lta_ws_floats(C * K);
-  float *states = dVc + lta_ws_floats(C * V), *decays = states + G * lta_ws_floats(KV);
+  float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
-  for (int64_t e = 0; e < G; e++) {
-    const int64_t h = hk * G + e;
-    float *D = decays + e * lta_ws_floats(C + 1), *St = states + e * lta_ws_floats(KV);
+  for (int64_t h = h0; h < h0 + NI * G; h++) {
+    float *D = decays + (h - h0) * lta_ws_floats(C + 1), *St = states + (h - h0) * lta_ws_floats(KV);
     const float g = p->g_gamma[h];
     for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
     if (p->initial_state) {
@@ -75,11 +88,18 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
   }
 
   /* 1. dq, chunk by chunk in the forward's direction. */
-  for (int64_t c0 = 0; c0 < len; c0 += C) {
+  for (int64_t c0 = 0; c0 < len; c0 += C)
+  for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
+      if (next) {
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+      }
       for (int64_t i = 0; i < 64; i += 1)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 128; i += 1)
@@ -89,18 +109,22 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
       for (int64_t i = 0; i < V; i++) Vt[i * C + t] = Vc[t * V + i];
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + e * lta_ws_floats(C + 1);
-      float *St = states + e * lta_ws_floats(KV);
+      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      float *St = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
       uint16_t *dqrow[32]; /* the chunk's dq rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
+      if (next) lta_bwd_bf16_k64_v128_rev__scalar_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 128; i += 1)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
+      if (next) lta_bwd_bf16_k64_v128_rev__scalar_prefetch(d_q + (rn * H + h) * K, K * sizeof(uint16_t), 1);
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -448,18 +472,27 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
   }
 
   /* 2. dk, dv and d_initial_state, chunk by chunk in the opposite direction. */
-  for (int64_t e = 0; e < G; e++) {
-    float *dS = states + e * lta_ws_floats(KV);
+  for (int64_t h = h0; h < h0 + NI * G; h++) {
+    float *dS = states + (h - h0) * lta_ws_floats(KV);
     if (p->d_sT)
-      memcpy(dS, p->d_sT + (n * H + hk * G + e) * KV, (size_t)KV * sizeof(float));
+      memcpy(dS, p->d_sT + (n * H + h) * KV, (size_t)KV * sizeof(float));
     else
       memset(dS, 0, (size_t)KV * sizeof(float));
   }
-  for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C) {
+  for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C)
+  for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
+      if (next) {
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(d_k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k64_v128_rev__scalar_prefetch(d_v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 1);
+      }
       for (int64_t i = 0; i < 64; i += 1)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 128; i += 1)
@@ -473,17 +506,21 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
     memset(dVc, 0, (size_t)(C * V) * sizeof(float));
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + e * lta_ws_floats(C + 1);
-      float *dS = states + e * lta_ws_floats(KV);
+      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      float *dS = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__scalar_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
+      if (next) lta_bwd_bf16_k64_v128_rev__scalar_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 128; i += 1)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(1.0f)));
       const uint16_t *qr = q + (r * H + h) * K;
+      if (next) lta_bwd_bf16_k64_v128_rev__scalar_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 64; i += 1)
         LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
     }
@@ -1110,19 +1147,26 @@ static void lta_bwd_bf16_k64_v128_rev__scalar_item(const lta_problem *p, int64_t
     }
   }
   if (p->d_s0)
-    for (int64_t e = 0; e < G; e++)
-      memcpy(p->d_s0 + (n * H + hk * G + e) * KV, states + e * lta_ws_floats(KV), (size_t)KV * sizeof(float));
+    for (int64_t h = h0; h < h0 + NI * G; h++)
+      memcpy(p->d_s0 + (n * H + h) * KV, states + (h - h0) * lta_ws_floats(KV), (size_t)KV * sizeof(float));
 }
 
+/* Items [first, last), at most lta_group_size(p) of them, in runs of one sequence each. */
 void lta_bwd_bf16_k64_v128_rev__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {
-  for (int64_t item = first; item < last; item++) lta_bwd_bf16_k64_v128_rev__scalar_item(p, item, (float *)ws);
+  const int64_t Hkv = p->num_kv_heads;
+  while (first < last) {
+    const int64_t end = (first / Hkv + 1) * Hkv < last ? (first / Hkv + 1) * Hkv : last;
+    lta_bwd_bf16_k64_v128_rev__scalar_group(p, first, end, (float *)ws);
+    first = end;
+  }
 }
 
 size_t lta_bwd_bf16_k64_v128_rev__scalar_workspace(const lta_problem *p) {
   const int64_t K = 64, V = 128, C = 32, G = p->num_heads / p->num_kv_heads;
+  const int64_t heads = lta_group_size(p) * G;
   return sizeof(float) * (4 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + lta_ws_floats(K * C) +
                           lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) + lta_ws_floats(V * K) +
-                          (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
+                          (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 #undef LTA_V_VEC
 #undef LTA_V_ZERO

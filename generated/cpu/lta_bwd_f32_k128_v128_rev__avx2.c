@@ -42,11 +42,25 @@ static inline int64_t lta_bwd_f32_k128_v128_rev__avx2_row(int64_t row0, int64_t 
   return forward ? row1 - 1 - step : row0 + step;
 }
 
-/* One (sequence, kv head) item: its query heads' dq, then dk, dv and d_initial_state. */
-static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t item, float *ws) {
+/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
+ * beyond what the hardware prefetcher follows. */
+static inline void lta_bwd_f32_k128_v128_rev__avx2_prefetch(const void *row, size_t bytes, int write) {
+  for (size_t b = 0; b < bytes; b += 64) {
+    if (write)
+      __builtin_prefetch((const char *)row + b, 1, 2);
+    else
+      __builtin_prefetch((const char *)row + b, 0, 2);
+  }
+}
+
+/* Items [item0, item1) of one sequence (consecutive kv heads), their query heads h0.. in
+ * lockstep: dq chunk by chunk in the forward's direction, then dk, dv and d_initial_state in the
+ * opposite one. A token's rows of the heads are neighbours in memory: one page and one prefetch
+ * stream serve them all. The heads' states and decays live in ws after the chunk's buffers. */
+static void lta_bwd_f32_k128_v128_rev__avx2_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
   const int64_t K = 128, V = 128, C = 32, KV = K * V;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads, G = H / Hkv;
-  const int64_t n = item / Hkv, hk = item % Hkv;
+  const int64_t n = item0 / Hkv, hk0 = item0 % Hkv, NI = item1 - item0, h0 = hk0 * G;
   int64_t row0, row1;
   lta_seq_rows(p, n, &row0, &row1);
   const int64_t len = row1 - row0;
@@ -58,12 +72,11 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
   float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dSt = Vd + lta_ws_floats(C * V);
   float *dKc = dSt + lta_ws_floats(V * K), *dVc = dKc + lta_ws_floats(C * K);
-  float *states = dVc + lta_ws_floats(C * V), *decays = states + G * lta_ws_floats(KV);
+  float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
-  for (int64_t e = 0; e < G; e++) {
-    const int64_t h = hk * G + e;
-    float *D = decays + e * lta_ws_floats(C + 1), *St = states + e * lta_ws_floats(KV);
+  for (int64_t h = h0; h < h0 + NI * G; h++) {
+    float *D = decays + (h - h0) * lta_ws_floats(C + 1), *St = states + (h - h0) * lta_ws_floats(KV);
     const float g = p->g_gamma[h];
     for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
     if (p->initial_state) {
@@ -110,11 +123,18 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
   }
 
   /* 1. dq, chunk by chunk in the forward's direction. */
-  for (int64_t c0 = 0; c0 < len; c0 += C) {
+  for (int64_t c0 = 0; c0 < len; c0 += C)
+  for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + C + t, rn = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const float *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
+      if (next) {
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(float), 0);
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(float), 0);
+      }
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 128; i += 8)
@@ -158,18 +178,22 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
         }
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + e * lta_ws_floats(C + 1);
-      float *St = states + e * lta_ws_floats(KV);
+      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      float *St = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
       float *dqrow[32]; /* the chunk's dq rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + C + t, rn = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const float *dor = d_o + (r * H + h) * V;
+      if (next) lta_bwd_f32_k128_v128_rev__avx2_prefetch(d_o + (rn * H + h) * V, V * sizeof(float), 0);
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F32(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
+      if (next) lta_bwd_f32_k128_v128_rev__avx2_prefetch(d_q + (rn * H + h) * K, K * sizeof(float), 1);
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -333,18 +357,18 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c3_1 = LTA_V_FMA(a3, b1, c3_1);
             c3_2 = LTA_V_FMA(a3, b2, c3_2);
           }
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 0, c0_0);
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 8, c0_1);
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 16, c0_2);
-          LTA_V_STORE(dqrow[i0 + 1] + jb + 0, c1_0);
-          LTA_V_STORE(dqrow[i0 + 1] + jb + 8, c1_1);
-          LTA_V_STORE(dqrow[i0 + 1] + jb + 16, c1_2);
-          LTA_V_STORE(dqrow[i0 + 2] + jb + 0, c2_0);
-          LTA_V_STORE(dqrow[i0 + 2] + jb + 8, c2_1);
-          LTA_V_STORE(dqrow[i0 + 2] + jb + 16, c2_2);
-          LTA_V_STORE(dqrow[i0 + 3] + jb + 0, c3_0);
-          LTA_V_STORE(dqrow[i0 + 3] + jb + 8, c3_1);
-          LTA_V_STORE(dqrow[i0 + 3] + jb + 16, c3_2);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 0, c0_0);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 8, c0_1);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 16, c0_2);
+          LTA_V_STORE(Qs + (i0 + 1) * K + jb + 0, c1_0);
+          LTA_V_STORE(Qs + (i0 + 1) * K + jb + 8, c1_1);
+          LTA_V_STORE(Qs + (i0 + 1) * K + jb + 16, c1_2);
+          LTA_V_STORE(Qs + (i0 + 2) * K + jb + 0, c2_0);
+          LTA_V_STORE(Qs + (i0 + 2) * K + jb + 8, c2_1);
+          LTA_V_STORE(Qs + (i0 + 2) * K + jb + 16, c2_2);
+          LTA_V_STORE(Qs + (i0 + 3) * K + jb + 0, c3_0);
+          LTA_V_STORE(Qs + (i0 + 3) * K + jb + 8, c3_1);
+          LTA_V_STORE(Qs + (i0 + 3) * K + jb + 16, c3_2);
         }
         for (; i0 < L; i0++)
         {
@@ -369,21 +393,25 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
             c0_2 = LTA_V_FMA(a0, b2, c0_2);
           }
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 0, c0_0);
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 8, c0_1);
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 16, c0_2);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 0, c0_0);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 8, c0_1);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 16, c0_2);
         }
       }
       {
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
+        for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < i0 + 1; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(P[(i0 + 0) * C + u]);
@@ -394,6 +422,14 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(P[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 1;
@@ -404,6 +440,14 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(P[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 2;
@@ -412,12 +456,64 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(P[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 3;
             const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
             const LTA_V_VEC a3 = LTA_V_SET1(P[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 4;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 5;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 6;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 7;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(St + u * K + jb + 0);
@@ -429,11 +525,23 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Oc[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Oc[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Oc[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Oc[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Oc[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 0, c0_0);
-          LTA_V_STORE(dqrow[i0 + 1] + jb + 0, c1_0);
-          LTA_V_STORE(dqrow[i0 + 2] + jb + 0, c2_0);
-          LTA_V_STORE(dqrow[i0 + 3] + jb + 0, c3_0);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 0, c0_0);
+          LTA_V_STORE(Qs + (i0 + 1) * K + jb + 0, c1_0);
+          LTA_V_STORE(Qs + (i0 + 2) * K + jb + 0, c2_0);
+          LTA_V_STORE(Qs + (i0 + 3) * K + jb + 0, c3_0);
+          LTA_V_STORE(Qs + (i0 + 4) * K + jb + 0, c4_0);
+          LTA_V_STORE(Qs + (i0 + 5) * K + jb + 0, c5_0);
+          LTA_V_STORE(Qs + (i0 + 6) * K + jb + 0, c6_0);
+          LTA_V_STORE(Qs + (i0 + 7) * K + jb + 0, c7_0);
         }
         for (; i0 < L; i0++)
         {
@@ -448,9 +556,14 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
           }
-          LTA_V_STORE(dqrow[i0 + 0] + jb + 0, c0_0);
+          LTA_V_STORE(Qs + (i0 + 0) * K + jb + 0, c0_0);
         }
       }
+      }
+      for (int64_t t = 0; t < L; t++) {
+        float *dqt = dqrow[t];
+        const float *qbt = Qs + t * K;
+        for (int64_t i = 0; i < 128; i += 8) LTA_V_STORE_F32(dqt + i, LTA_V_LOAD(qbt + i));
       }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * D[L - 1 - t];
@@ -510,12 +623,16 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= V; i0 += 4)
+        for (; i0 + 8 <= V; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 1) * K + jb + 0));
           LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 2) * K + jb + 0));
           LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 3) * K + jb + 0));
+          LTA_V_VEC c4_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 4) * K + jb + 0));
+          LTA_V_VEC c5_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 5) * K + jb + 0));
+          LTA_V_VEC c6_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 6) * K + jb + 0));
+          LTA_V_VEC c7_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 7) * K + jb + 0));
           for (int64_t u = 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kc + u * K + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(Vd[u * V + i0 + 0]);
@@ -526,11 +643,23 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Vd[u * V + i0 + 3]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Vd[u * V + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Vd[u * V + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Vd[u * V + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Vd[u * V + i0 + 7]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(St + (i0 + 0) * K + jb + 0, c0_0);
           LTA_V_STORE(St + (i0 + 1) * K + jb + 0, c1_0);
           LTA_V_STORE(St + (i0 + 2) * K + jb + 0, c2_0);
           LTA_V_STORE(St + (i0 + 3) * K + jb + 0, c3_0);
+          LTA_V_STORE(St + (i0 + 4) * K + jb + 0, c4_0);
+          LTA_V_STORE(St + (i0 + 5) * K + jb + 0, c5_0);
+          LTA_V_STORE(St + (i0 + 6) * K + jb + 0, c6_0);
+          LTA_V_STORE(St + (i0 + 7) * K + jb + 0, c7_0);
         }
       }
       }
@@ -538,18 +667,27 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
   }
 
   /* 2. dk, dv and d_initial_state, chunk by chunk in the opposite direction. */
-  for (int64_t e = 0; e < G; e++) {
-    float *dS = states + e * lta_ws_floats(KV);
+  for (int64_t h = h0; h < h0 + NI * G; h++) {
+    float *dS = states + (h - h0) * lta_ws_floats(KV);
     if (p->d_sT)
-      memcpy(dS, p->d_sT + (n * H + hk * G + e) * KV, (size_t)KV * sizeof(float));
+      memcpy(dS, p->d_sT + (n * H + h) * KV, (size_t)KV * sizeof(float));
     else
       memset(dS, 0, (size_t)KV * sizeof(float));
   }
-  for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C) {
+  for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C)
+  for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + -C + t, rn = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const float *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
+      if (next) {
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(float), 0);
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(float), 0);
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(d_k + (rn * Hkv + hk) * K, K * sizeof(float), 1);
+        lta_bwd_f32_k128_v128_rev__avx2_prefetch(d_v + (rn * Hkv + hk) * V, V * sizeof(float), 1);
+      }
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(kr + i), LTA_V_SET1(1.0f)));
       for (int64_t i = 0; i < 128; i += 8)
@@ -631,17 +769,21 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
     memset(dVc, 0, (size_t)(C * V) * sizeof(float));
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + e * lta_ws_floats(C + 1);
-      float *dS = states + e * lta_ws_floats(KV);
+      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      float *dS = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, c0 + t, 1);
+      const int64_t sn = c0 + -C + t, rn = lta_bwd_f32_k128_v128_rev__avx2_row(row0, row1, sn, 1);
+      const int next = sn >= 0 && sn < len;
       const float *dor = d_o + (r * H + h) * V;
+      if (next) lta_bwd_f32_k128_v128_rev__avx2_prefetch(d_o + (rn * H + h) * V, V * sizeof(float), 0);
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F32(dor + i), LTA_V_SET1(1.0f)));
       const float *qr = q + (r * H + h) * K;
+      if (next) lta_bwd_f32_k128_v128_rev__avx2_prefetch(q + (rn * H + h) * K, K * sizeof(float), 0);
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(qr + i), LTA_V_SET1(p->scale)));
     }
@@ -953,12 +1095,16 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
+        for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
           LTA_V_VEC c1_0 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0);
           LTA_V_VEC c2_0 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0);
           LTA_V_VEC c3_0 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0);
+          LTA_V_VEC c4_0 = LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 0);
+          LTA_V_VEC c5_0 = LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 0);
+          LTA_V_VEC c6_0 = LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 0);
+          LTA_V_VEC c7_0 = LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 0);
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -983,7 +1129,8 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             const LTA_V_VEC a2 = LTA_V_SET1(P[u * C + i0 + 2]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
           }
-          for (int64_t u = i0 + 3; u < L; u++) {
+          {
+            const int64_t u = i0 + 3;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
@@ -993,6 +1140,73 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(P[u * C + i0 + 3]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+          }
+          {
+            const int64_t u = i0 + 4;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(P[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(P[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(P[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+          }
+          {
+            const int64_t u = i0 + 5;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(P[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(P[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(P[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+          }
+          {
+            const int64_t u = i0 + 6;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(P[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(P[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(P[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[u * C + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+          }
+          for (int64_t u = i0 + 7; u < L; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(P[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(P[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(P[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(P[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(P[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(P[u * C + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(P[u * C + i0 + 7]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
@@ -1004,11 +1218,23 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Vd[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Vd[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Vd[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Vd[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Vd[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 0, c0_0);
           LTA_V_STORE(dKc + (i0 + 1) * K + jb + 0, c1_0);
           LTA_V_STORE(dKc + (i0 + 2) * K + jb + 0, c2_0);
           LTA_V_STORE(dKc + (i0 + 3) * K + jb + 0, c3_0);
+          LTA_V_STORE(dKc + (i0 + 4) * K + jb + 0, c4_0);
+          LTA_V_STORE(dKc + (i0 + 5) * K + jb + 0, c5_0);
+          LTA_V_STORE(dKc + (i0 + 6) * K + jb + 0, c6_0);
+          LTA_V_STORE(dKc + (i0 + 7) * K + jb + 0, c7_0);
         }
         for (; i0 < L; i0++)
         {
@@ -1173,12 +1399,16 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
+        for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0);
           LTA_V_VEC c1_0 = LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 0);
           LTA_V_VEC c2_0 = LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 0);
           LTA_V_VEC c3_0 = LTA_V_LOAD(dVc + (i0 + 3) * V + jb + 0);
+          LTA_V_VEC c4_0 = LTA_V_LOAD(dVc + (i0 + 4) * V + jb + 0);
+          LTA_V_VEC c5_0 = LTA_V_LOAD(dVc + (i0 + 5) * V + jb + 0);
+          LTA_V_VEC c6_0 = LTA_V_LOAD(dVc + (i0 + 6) * V + jb + 0);
+          LTA_V_VEC c7_0 = LTA_V_LOAD(dVc + (i0 + 7) * V + jb + 0);
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
@@ -1203,7 +1433,8 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             const LTA_V_VEC a2 = LTA_V_SET1(A[u * C + i0 + 2]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
           }
-          for (int64_t u = i0 + 3; u < L; u++) {
+          {
+            const int64_t u = i0 + 3;
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(A[u * C + i0 + 0]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
@@ -1213,6 +1444,73 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(A[u * C + i0 + 3]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+          }
+          {
+            const int64_t u = i0 + 4;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+          }
+          {
+            const int64_t u = i0 + 5;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+          }
+          {
+            const int64_t u = i0 + 6;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[u * C + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+          }
+          for (int64_t u = i0 + 7; u < L; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(A[u * C + i0 + 0]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(A[u * C + i0 + 1]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(A[u * C + i0 + 2]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(A[u * C + i0 + 3]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[u * C + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[u * C + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[u * C + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[u * C + i0 + 7]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(dS + u * V + jb + 0);
@@ -1224,11 +1522,23 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Kd[(i0 + 3) * K + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Kd[(i0 + 4) * K + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Kd[(i0 + 5) * K + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Kd[(i0 + 6) * K + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Kd[(i0 + 7) * K + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(dVc + (i0 + 0) * V + jb + 0, c0_0);
           LTA_V_STORE(dVc + (i0 + 1) * V + jb + 0, c1_0);
           LTA_V_STORE(dVc + (i0 + 2) * V + jb + 0, c2_0);
           LTA_V_STORE(dVc + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(dVc + (i0 + 4) * V + jb + 0, c4_0);
+          LTA_V_STORE(dVc + (i0 + 5) * V + jb + 0, c5_0);
+          LTA_V_STORE(dVc + (i0 + 6) * V + jb + 0, c6_0);
+          LTA_V_STORE(dVc + (i0 + 7) * V + jb + 0, c7_0);
         }
         for (; i0 < L; i0++)
         {
@@ -1305,12 +1615,16 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= K; i0 += 4)
+        for (; i0 + 8 <= K; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 1) * V + jb + 0));
           LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 2) * V + jb + 0));
           LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 3) * V + jb + 0));
+          LTA_V_VEC c4_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 4) * V + jb + 0));
+          LTA_V_VEC c5_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 5) * V + jb + 0));
+          LTA_V_VEC c6_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 6) * V + jb + 0));
+          LTA_V_VEC c7_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 7) * V + jb + 0));
           for (int64_t u = 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[u * K + i0 + 0]);
@@ -1321,11 +1635,23 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Qs[u * K + i0 + 3]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Qs[u * K + i0 + 4]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Qs[u * K + i0 + 5]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Qs[u * K + i0 + 6]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Qs[u * K + i0 + 7]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(dS + (i0 + 0) * V + jb + 0, c0_0);
           LTA_V_STORE(dS + (i0 + 1) * V + jb + 0, c1_0);
           LTA_V_STORE(dS + (i0 + 2) * V + jb + 0, c2_0);
           LTA_V_STORE(dS + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(dS + (i0 + 4) * V + jb + 0, c4_0);
+          LTA_V_STORE(dS + (i0 + 5) * V + jb + 0, c5_0);
+          LTA_V_STORE(dS + (i0 + 6) * V + jb + 0, c6_0);
+          LTA_V_STORE(dS + (i0 + 7) * V + jb + 0, c7_0);
         }
       }
       }
@@ -1339,19 +1665,26 @@ static void lta_bwd_f32_k128_v128_rev__avx2_item(const lta_problem *p, int64_t i
     }
   }
   if (p->d_s0)
-    for (int64_t e = 0; e < G; e++)
-      memcpy(p->d_s0 + (n * H + hk * G + e) * KV, states + e * lta_ws_floats(KV), (size_t)KV * sizeof(float));
+    for (int64_t h = h0; h < h0 + NI * G; h++)
+      memcpy(p->d_s0 + (n * H + h) * KV, states + (h - h0) * lta_ws_floats(KV), (size_t)KV * sizeof(float));
 }
 
+/* Items [first, last), at most lta_group_size(p) of them, in runs of one sequence each. */
 void lta_bwd_f32_k128_v128_rev__avx2(const lta_problem *p, int64_t first, int64_t last, void *ws) {
-  for (int64_t item = first; item < last; item++) lta_bwd_f32_k128_v128_rev__avx2_item(p, item, (float *)ws);
+  const int64_t Hkv = p->num_kv_heads;
+  while (first < last) {
+    const int64_t end = (first / Hkv + 1) * Hkv < last ? (first / Hkv + 1) * Hkv : last;
+    lta_bwd_f32_k128_v128_rev__avx2_group(p, first, end, (float *)ws);
+    first = end;
+  }
 }
 
 size_t lta_bwd_f32_k128_v128_rev__avx2_workspace(const lta_problem *p) {
   const int64_t K = 128, V = 128, C = 32, G = p->num_heads / p->num_kv_heads;
+  const int64_t heads = lta_group_size(p) * G;
   return sizeof(float) * (4 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + lta_ws_floats(K * C) +
                           lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) + lta_ws_floats(V * K) +
-                          (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
+                          (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 #undef LTA_V_VEC
 #undef LTA_V_ZERO
