@@ -58,7 +58,7 @@ static inline void lta_bwd_bf16_k64_v128_rev__neon_prefetch(const void *row, siz
  * opposite one. A token's rows of the heads are neighbours in memory: one page and one prefetch
  * stream serve them all. The heads' states and decays live in ws after the chunk's buffers. */
 static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
-  const int64_t K = 64, V = 128, C = 32, KV = K * V;
+  const int64_t K = 64, V = 128, C = 16, KV = K * V;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads, G = H / Hkv;
   const int64_t n = item0 / Hkv, hk0 = item0 % Hkv, NI = item1 - item0, h0 = hk0 * G;
   int64_t row0, row1;
@@ -70,8 +70,8 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
   float *Kc = ws, *Vc = Kc + lta_ws_floats(C * K), *Kt = Vc + lta_ws_floats(C * V);
   float *Vt = Kt + lta_ws_floats(K * C), *Qs = Vt + lta_ws_floats(V * C);
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
-  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dSt = Vd + lta_ws_floats(C * V);
-  float *dKc = dSt + lta_ws_floats(V * K), *dVc = dKc + lta_ws_floats(C * K);
+  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dKT = Vd + lta_ws_floats(C * V);
+  float *dKx = dKT + lta_ws_floats(K * C), *dKc = dKx + lta_ws_floats(C * K), *dVc = dKc + lta_ws_floats(C * K);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
@@ -102,12 +102,13 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
       }
       for (int64_t i = 0; i < 64; i += 4)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -131,17 +132,18 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
-      uint16_t *dqrow[32]; /* the chunk's dq rows */
+      uint16_t *dqrow[16]; /* the chunk's dq rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 128; i += 4)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_q + (rn * H + h) * K, K * sizeof(uint16_t), 1);
+      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_q + (rn * H + xn) * K, K * sizeof(uint16_t), 1);
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -467,14 +469,15 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 1);
-        lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 1);
       }
       for (int64_t i = 0; i < 64; i += 4)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -512,14 +515,15 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
       (void)dL, (void)dLv;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + -C + t, rn = lta_bwd_bf16_k64_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 128; i += 4)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(1.0f)));
       const uint16_t *qr = q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v128_rev__neon_prefetch(q + (rn * H + xn) * K, K * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 64; i += 4)
         LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
     }
@@ -643,43 +647,108 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
         for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
         for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
       }
-      { /* dSt = dS transposed */
-    for (int64_t t0 = 0; t0 < K; t0 += 4)
-      for (int64_t i0 = 0; i0 < V; i0 += 4)
-        {
-          const float32x4x2_t a = vtrnq_f32(vld1q_f32(dS + t0 * V + i0), vld1q_f32(dS + t0 * V + i0 + V));
-          const float32x4x2_t b = vtrnq_f32(vld1q_f32(dS + t0 * V + i0 + 2 * V), vld1q_f32(dS + t0 * V + i0 + 3 * V));
-          vst1q_f32(dSt + i0 * K + t0, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
-          vst1q_f32(dSt + i0 * K + t0 + K, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
-          vst1q_f32(dSt + i0 * K + t0 + 2 * K, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
-          vst1q_f32(dSt + i0 * K + t0 + 3 * K, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
-        }
-      }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * D[L - 1 - t];
-      for (int64_t t = 0; t < L; t++)
-        for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * D[L - 1 - t];
+      for (int64_t i = 0; i < V; i++) /* Vd = Vc decayed, transposed (columns past L: 0) */
+        for (int64_t t = 0; t < C; t++) Vd[i * C + t] = t < L ? Vt[i * C + t] * D[L - 1 - t] : 0.0f;
+      for (int64_t jb = 0; jb + 16 <= C; jb += 16)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= K; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_2 = LTA_V_ZERO();
+          LTA_V_VEC c1_3 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_2 = LTA_V_ZERO();
+          LTA_V_VEC c2_3 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_2 = LTA_V_ZERO();
+          LTA_V_VEC c3_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < V; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vd + u * C + jb + 4);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vd + u * C + jb + 8);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Vd + u * C + jb + 12);
+            const LTA_V_VEC a0 = LTA_V_SET1(dS[(i0 + 0) * V + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(dS[(i0 + 1) * V + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(dS[(i0 + 2) * V + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(dS[(i0 + 3) * V + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 4, c0_1);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 8, c0_2);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 12, c0_3);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 0, c1_0);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 4, c1_1);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 8, c1_2);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 12, c1_3);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 0, c2_0);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 4, c2_1);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 8, c2_2);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 12, c2_3);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 0, c3_0);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 4, c3_1);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 8, c3_2);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 12, c3_3);
+        }
+      }
+      { /* dKx = dKT transposed */
+    for (int64_t t0 = 0; t0 < K; t0 += 4)
+      for (int64_t i0 = 0; i0 < C; i0 += 4)
+        {
+          const float32x4x2_t a = vtrnq_f32(vld1q_f32(dKT + t0 * C + i0), vld1q_f32(dKT + t0 * C + i0 + C));
+          const float32x4x2_t b = vtrnq_f32(vld1q_f32(dKT + t0 * C + i0 + 2 * C), vld1q_f32(dKT + t0 * C + i0 + 3 * C));
+          vst1q_f32(dKx + i0 * K + t0, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
+          vst1q_f32(dKx + i0 * K + t0 + K, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
+          vst1q_f32(dKx + i0 * K + t0 + 2 * K, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
+          vst1q_f32(dKx + i0 * K + t0 + 3 * K, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
+        }
+      }
       for (int64_t jb = 0; jb + 16 <= K; jb += 16)
       {
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4);
-          LTA_V_VEC c0_2 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8);
-          LTA_V_VEC c0_3 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 12);
-          LTA_V_VEC c1_0 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0);
-          LTA_V_VEC c1_1 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 4);
-          LTA_V_VEC c1_2 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 8);
-          LTA_V_VEC c1_3 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 12);
-          LTA_V_VEC c2_0 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0);
-          LTA_V_VEC c2_1 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 4);
-          LTA_V_VEC c2_2 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 8);
-          LTA_V_VEC c2_3 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 12);
-          LTA_V_VEC c3_0 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0);
-          LTA_V_VEC c3_1 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 4);
-          LTA_V_VEC c3_2 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 8);
-          LTA_V_VEC c3_3 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 12);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4));
+          LTA_V_VEC c0_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8));
+          LTA_V_VEC c0_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 12), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 12));
+          LTA_V_VEC c1_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 4));
+          LTA_V_VEC c1_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 8));
+          LTA_V_VEC c1_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 12), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 12));
+          LTA_V_VEC c2_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 4));
+          LTA_V_VEC c2_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 8));
+          LTA_V_VEC c2_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 12), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 12));
+          LTA_V_VEC c3_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 4));
+          LTA_V_VEC c3_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 8));
+          LTA_V_VEC c3_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 12), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 12));
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -757,32 +826,6 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
             c3_2 = LTA_V_FMA(a3, b2, c3_2);
             c3_3 = LTA_V_FMA(a3, b3, c3_3);
           }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 4);
-            const LTA_V_VEC b2 = LTA_V_LOAD(dSt + u * K + jb + 8);
-            const LTA_V_VEC b3 = LTA_V_LOAD(dSt + u * K + jb + 12);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-            c0_2 = LTA_V_FMA(a0, b2, c0_2);
-            c0_3 = LTA_V_FMA(a0, b3, c0_3);
-            const LTA_V_VEC a1 = LTA_V_SET1(Vd[(i0 + 1) * V + u]);
-            c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
-            c1_2 = LTA_V_FMA(a1, b2, c1_2);
-            c1_3 = LTA_V_FMA(a1, b3, c1_3);
-            const LTA_V_VEC a2 = LTA_V_SET1(Vd[(i0 + 2) * V + u]);
-            c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
-            c2_2 = LTA_V_FMA(a2, b2, c2_2);
-            c2_3 = LTA_V_FMA(a2, b3, c2_3);
-            const LTA_V_VEC a3 = LTA_V_SET1(Vd[(i0 + 3) * V + u]);
-            c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
-            c3_2 = LTA_V_FMA(a3, b2, c3_2);
-            c3_3 = LTA_V_FMA(a3, b3, c3_3);
-          }
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 0, c0_0);
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 4, c0_1);
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 8, c0_2);
@@ -802,27 +845,16 @@ static void lta_bwd_bf16_k64_v128_rev__neon_group(const lta_problem *p, int64_t 
         }
         for (; i0 < L; i0++)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4);
-          LTA_V_VEC c0_2 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8);
-          LTA_V_VEC c0_3 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 12);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4));
+          LTA_V_VEC c0_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8));
+          LTA_V_VEC c0_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 12), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 12));
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
             const LTA_V_VEC b1 = LTA_V_LOAD(Qs + u * K + jb + 4);
             const LTA_V_VEC b2 = LTA_V_LOAD(Qs + u * K + jb + 8);
             const LTA_V_VEC b3 = LTA_V_LOAD(Qs + u * K + jb + 12);
             const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-            c0_2 = LTA_V_FMA(a0, b2, c0_2);
-            c0_3 = LTA_V_FMA(a0, b3, c0_3);
-          }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 4);
-            const LTA_V_VEC b2 = LTA_V_LOAD(dSt + u * K + jb + 8);
-            const LTA_V_VEC b3 = LTA_V_LOAD(dSt + u * K + jb + 12);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
             c0_2 = LTA_V_FMA(a0, b2, c0_2);
@@ -1101,10 +1133,10 @@ void lta_bwd_bf16_k64_v128_rev__neon(const lta_problem *p, int64_t first, int64_
 }
 
 size_t lta_bwd_bf16_k64_v128_rev__neon_workspace(const lta_problem *p) {
-  const int64_t K = 64, V = 128, C = 32, G = p->num_heads / p->num_kv_heads;
+  const int64_t K = 64, V = 128, C = 16, G = p->num_heads / p->num_kv_heads;
   const int64_t heads = lta_group_size(p) * G;
-  return sizeof(float) * (4 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + lta_ws_floats(K * C) +
-                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) + lta_ws_floats(V * K) +
+  return sizeof(float) * (5 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + 2 * lta_ws_floats(K * C) +
+                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) +
                           (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 #undef LTA_V_VEC

@@ -70,8 +70,8 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
   float *Kc = ws, *Vc = Kc + lta_ws_floats(C * K), *Kt = Vc + lta_ws_floats(C * V);
   float *Vt = Kt + lta_ws_floats(K * C), *Qs = Vt + lta_ws_floats(V * C);
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
-  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dSt = Vd + lta_ws_floats(C * V);
-  float *dKc = dSt + lta_ws_floats(V * K), *dVc = dKc + lta_ws_floats(C * K);
+  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dKT = Vd + lta_ws_floats(C * V);
+  float *dKx = dKT + lta_ws_floats(K * C), *dKc = dKx + lta_ws_floats(C * K), *dVc = dKc + lta_ws_floats(C * K);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
@@ -94,12 +94,13 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k64_v64__avx512_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v64__avx512_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
       }
       for (int64_t i = 0; i < 64; i += 16)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -118,14 +119,15 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
       uint16_t *dqrow[16]; /* the chunk's dq rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 64; i += 16)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_q + (rn * H + h) * K, K * sizeof(uint16_t), 1);
+      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_q + (rn * H + xn) * K, K * sizeof(uint16_t), 1);
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -512,14 +514,15 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + -C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k64_v64__avx512_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v64__avx512_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k64_v64__avx512_prefetch(d_k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 1);
-        lta_bwd_bf16_k64_v64__avx512_prefetch(d_v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k64_v64__avx512_prefetch(d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 1);
       }
       for (int64_t i = 0; i < 64; i += 16)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -541,14 +544,15 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
       (void)dL, (void)dLv;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + -C + t, rn = lta_bwd_bf16_k64_v64__avx512_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 64; i += 16)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(1.0f)));
       const uint16_t *qr = q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k64_v64__avx512_prefetch(q + (rn * H + xn) * K, K * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 64; i += 16)
         LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
     }
@@ -670,35 +674,111 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
         for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
         for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
       }
-      { /* dSt = dS transposed */
-    for (int64_t t = 0; t < K; t++)
-      for (int64_t i = 0; i < V; i++) dSt[i * K + t] = dS[t * V + i];
-      }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * D[L - 1 - t];
-      for (int64_t t = 0; t < L; t++)
-        for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * D[L - 1 - t];
+      for (int64_t i = 0; i < V; i++) /* Vd = Vc decayed, transposed (columns past L: 0) */
+        for (int64_t t = 0; t < C; t++) Vd[i * C + t] = t < L ? Vt[i * C + t] * D[L - 1 - t] : 0.0f;
+      {
+        const int64_t jb = 0;
+      {
+        int64_t i0 = 0;
+        for (; i0 + 16 <= K; i0 += 16)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
+          LTA_V_VEC c8_0 = LTA_V_ZERO();
+          LTA_V_VEC c9_0 = LTA_V_ZERO();
+          LTA_V_VEC c10_0 = LTA_V_ZERO();
+          LTA_V_VEC c11_0 = LTA_V_ZERO();
+          LTA_V_VEC c12_0 = LTA_V_ZERO();
+          LTA_V_VEC c13_0 = LTA_V_ZERO();
+          LTA_V_VEC c14_0 = LTA_V_ZERO();
+          LTA_V_VEC c15_0 = LTA_V_ZERO();
+          for (int64_t u = 0; u < V; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * C + jb + 0);
+            const LTA_V_VEC a0 = LTA_V_SET1(dS[(i0 + 0) * V + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            const LTA_V_VEC a1 = LTA_V_SET1(dS[(i0 + 1) * V + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            const LTA_V_VEC a2 = LTA_V_SET1(dS[(i0 + 2) * V + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            const LTA_V_VEC a3 = LTA_V_SET1(dS[(i0 + 3) * V + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(dS[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(dS[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(dS[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(dS[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+            const LTA_V_VEC a8 = LTA_V_SET1(dS[(i0 + 8) * V + u]);
+            c8_0 = LTA_V_FMA(a8, b0, c8_0);
+            const LTA_V_VEC a9 = LTA_V_SET1(dS[(i0 + 9) * V + u]);
+            c9_0 = LTA_V_FMA(a9, b0, c9_0);
+            const LTA_V_VEC a10 = LTA_V_SET1(dS[(i0 + 10) * V + u]);
+            c10_0 = LTA_V_FMA(a10, b0, c10_0);
+            const LTA_V_VEC a11 = LTA_V_SET1(dS[(i0 + 11) * V + u]);
+            c11_0 = LTA_V_FMA(a11, b0, c11_0);
+            const LTA_V_VEC a12 = LTA_V_SET1(dS[(i0 + 12) * V + u]);
+            c12_0 = LTA_V_FMA(a12, b0, c12_0);
+            const LTA_V_VEC a13 = LTA_V_SET1(dS[(i0 + 13) * V + u]);
+            c13_0 = LTA_V_FMA(a13, b0, c13_0);
+            const LTA_V_VEC a14 = LTA_V_SET1(dS[(i0 + 14) * V + u]);
+            c14_0 = LTA_V_FMA(a14, b0, c14_0);
+            const LTA_V_VEC a15 = LTA_V_SET1(dS[(i0 + 15) * V + u]);
+            c15_0 = LTA_V_FMA(a15, b0, c15_0);
+          }
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 0, c1_0);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 0, c2_0);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 0, c3_0);
+          LTA_V_STORE(dKT + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(dKT + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(dKT + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(dKT + (i0 + 7) * C + jb + 0, c7_0);
+          LTA_V_STORE(dKT + (i0 + 8) * C + jb + 0, c8_0);
+          LTA_V_STORE(dKT + (i0 + 9) * C + jb + 0, c9_0);
+          LTA_V_STORE(dKT + (i0 + 10) * C + jb + 0, c10_0);
+          LTA_V_STORE(dKT + (i0 + 11) * C + jb + 0, c11_0);
+          LTA_V_STORE(dKT + (i0 + 12) * C + jb + 0, c12_0);
+          LTA_V_STORE(dKT + (i0 + 13) * C + jb + 0, c13_0);
+          LTA_V_STORE(dKT + (i0 + 14) * C + jb + 0, c14_0);
+          LTA_V_STORE(dKT + (i0 + 15) * C + jb + 0, c15_0);
+        }
+      }
+      }
+      { /* dKx = dKT transposed */
+    for (int64_t t = 0; t < K; t++)
+      for (int64_t i = 0; i < C; i++) dKx[i * K + t] = dKT[t * C + i];
+      }
       for (int64_t jb = 0; jb + 32 <= K; jb += 32)
       {
         int64_t i0 = 0;
         for (; i0 + 8 <= L; i0 += 8)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16);
-          LTA_V_VEC c1_0 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0);
-          LTA_V_VEC c1_1 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 16);
-          LTA_V_VEC c2_0 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0);
-          LTA_V_VEC c2_1 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 16);
-          LTA_V_VEC c3_0 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0);
-          LTA_V_VEC c3_1 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 16);
-          LTA_V_VEC c4_0 = LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 0);
-          LTA_V_VEC c4_1 = LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 16);
-          LTA_V_VEC c5_0 = LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 0);
-          LTA_V_VEC c5_1 = LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 16);
-          LTA_V_VEC c6_0 = LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 0);
-          LTA_V_VEC c6_1 = LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 16);
-          LTA_V_VEC c7_0 = LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 0);
-          LTA_V_VEC c7_1 = LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 16);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16));
+          LTA_V_VEC c1_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 16));
+          LTA_V_VEC c2_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 16));
+          LTA_V_VEC c3_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 16));
+          LTA_V_VEC c4_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 0));
+          LTA_V_VEC c4_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 16));
+          LTA_V_VEC c5_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 0));
+          LTA_V_VEC c5_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 16));
+          LTA_V_VEC c6_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 0));
+          LTA_V_VEC c6_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 16));
+          LTA_V_VEC c7_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 0));
+          LTA_V_VEC c7_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 16));
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -846,34 +926,6 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
             c7_0 = LTA_V_FMA(a7, b0, c7_0);
             c7_1 = LTA_V_FMA(a7, b1, c7_1);
           }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 16);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-            const LTA_V_VEC a1 = LTA_V_SET1(Vd[(i0 + 1) * V + u]);
-            c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
-            const LTA_V_VEC a2 = LTA_V_SET1(Vd[(i0 + 2) * V + u]);
-            c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
-            const LTA_V_VEC a3 = LTA_V_SET1(Vd[(i0 + 3) * V + u]);
-            c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
-            const LTA_V_VEC a4 = LTA_V_SET1(Vd[(i0 + 4) * V + u]);
-            c4_0 = LTA_V_FMA(a4, b0, c4_0);
-            c4_1 = LTA_V_FMA(a4, b1, c4_1);
-            const LTA_V_VEC a5 = LTA_V_SET1(Vd[(i0 + 5) * V + u]);
-            c5_0 = LTA_V_FMA(a5, b0, c5_0);
-            c5_1 = LTA_V_FMA(a5, b1, c5_1);
-            const LTA_V_VEC a6 = LTA_V_SET1(Vd[(i0 + 6) * V + u]);
-            c6_0 = LTA_V_FMA(a6, b0, c6_0);
-            c6_1 = LTA_V_FMA(a6, b1, c6_1);
-            const LTA_V_VEC a7 = LTA_V_SET1(Vd[(i0 + 7) * V + u]);
-            c7_0 = LTA_V_FMA(a7, b0, c7_0);
-            c7_1 = LTA_V_FMA(a7, b1, c7_1);
-          }
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 0, c0_0);
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 16, c0_1);
           LTA_V_STORE(dKc + (i0 + 1) * K + jb + 0, c1_0);
@@ -893,19 +945,12 @@ static void lta_bwd_bf16_k64_v64__avx512_group(const lta_problem *p, int64_t ite
         }
         for (; i0 < L; i0++)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16));
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
             const LTA_V_VEC b1 = LTA_V_LOAD(Qs + u * K + jb + 16);
             const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-          }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 16);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
@@ -1244,8 +1289,8 @@ void lta_bwd_bf16_k64_v64__avx512(const lta_problem *p, int64_t first, int64_t l
 size_t lta_bwd_bf16_k64_v64__avx512_workspace(const lta_problem *p) {
   const int64_t K = 64, V = 64, C = 16, G = p->num_heads / p->num_kv_heads;
   const int64_t heads = lta_group_size(p) * G;
-  return sizeof(float) * (4 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + lta_ws_floats(K * C) +
-                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) + lta_ws_floats(V * K) +
+  return sizeof(float) * (5 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + 2 * lta_ws_floats(K * C) +
+                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) +
                           (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 #undef LTA_V_VEC

@@ -69,8 +69,8 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
   float *Kc = ws, *Vc = Kc + lta_ws_floats(C * K), *Kt = Vc + lta_ws_floats(C * V);
   float *Vt = Kt + lta_ws_floats(K * C), *Qs = Vt + lta_ws_floats(V * C);
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
-  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dSt = Vd + lta_ws_floats(C * V);
-  float *dKc = dSt + lta_ws_floats(V * K), *dVc = dKc + lta_ws_floats(C * K);
+  float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dKT = Vd + lta_ws_floats(C * V);
+  float *dKx = dKT + lta_ws_floats(K * C), *dKc = dKx + lta_ws_floats(C * K), *dVc = dKc + lta_ws_floats(C * K);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
@@ -93,12 +93,13 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k32_v32__scalar_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_f16_k32_v32__scalar_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_f16_k32_v32__scalar_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_f16_k32_v32__scalar_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_f16_k32_v32__scalar_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
       }
       for (int64_t i = 0; i < 32; i += 1)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
@@ -117,14 +118,15 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
       uint16_t *dqrow[16]; /* the chunk's dq rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k32_v32__scalar_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 32; i += 1)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
-      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_q + (rn * H + h) * K, K * sizeof(uint16_t), 1);
+      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_q + (rn * H + xn) * K, K * sizeof(uint16_t), 1);
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -484,14 +486,15 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
     const int64_t L = len - c0 < C ? len - c0 : C;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k32_v32__scalar_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
+      const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
+      const int64_t sn = xn > hk ? c0 + t : c0 + -C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_f16_k32_v32__scalar_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_f16_k32_v32__scalar_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_bwd_f16_k32_v32__scalar_prefetch(d_k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 1);
-        lta_bwd_f16_k32_v32__scalar_prefetch(d_v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 1);
+        lta_bwd_f16_k32_v32__scalar_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
+        lta_bwd_f16_k32_v32__scalar_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_f16_k32_v32__scalar_prefetch(d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 1);
+        lta_bwd_f16_k32_v32__scalar_prefetch(d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 1);
       }
       for (int64_t i = 0; i < 32; i += 1)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
@@ -513,14 +516,15 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
       (void)dL, (void)dLv;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k32_v32__scalar_row(row0, row1, c0 + t, 1);
-      const int64_t sn = c0 + -C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
+      const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
+      const int64_t sn = xn > h ? c0 + t : c0 + -C + t, rn = lta_bwd_f16_k32_v32__scalar_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_o + (rn * H + h) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 32; i += 1)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(1.0f)));
       const uint16_t *qr = q + (r * H + h) * K;
-      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k32_v32__scalar_prefetch(q + (rn * H + xn) * K, K * sizeof(uint16_t), 0);
       for (int64_t i = 0; i < 32; i += 1)
         LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(p->scale)));
     }
@@ -712,35 +716,100 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
         for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
         for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
       }
-      { /* dSt = dS transposed */
-    for (int64_t t = 0; t < K; t++)
-      for (int64_t i = 0; i < V; i++) dSt[i * K + t] = dS[t * V + i];
-      }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * D[L - 1 - t];
-      for (int64_t t = 0; t < L; t++)
-        for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * D[L - 1 - t];
+      for (int64_t i = 0; i < V; i++) /* Vd = Vc decayed, transposed (columns past L: 0) */
+        for (int64_t t = 0; t < C; t++) Vd[i * C + t] = t < L ? Vt[i * C + t] * D[L - 1 - t] : 0.0f;
+      for (int64_t jb = 0; jb + 4 <= C; jb += 4)
+      {
+        int64_t i0 = 0;
+        for (; i0 + 4 <= K; i0 += 4)
+        {
+          LTA_V_VEC c0_0 = LTA_V_ZERO();
+          LTA_V_VEC c0_1 = LTA_V_ZERO();
+          LTA_V_VEC c0_2 = LTA_V_ZERO();
+          LTA_V_VEC c0_3 = LTA_V_ZERO();
+          LTA_V_VEC c1_0 = LTA_V_ZERO();
+          LTA_V_VEC c1_1 = LTA_V_ZERO();
+          LTA_V_VEC c1_2 = LTA_V_ZERO();
+          LTA_V_VEC c1_3 = LTA_V_ZERO();
+          LTA_V_VEC c2_0 = LTA_V_ZERO();
+          LTA_V_VEC c2_1 = LTA_V_ZERO();
+          LTA_V_VEC c2_2 = LTA_V_ZERO();
+          LTA_V_VEC c2_3 = LTA_V_ZERO();
+          LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c3_2 = LTA_V_ZERO();
+          LTA_V_VEC c3_3 = LTA_V_ZERO();
+          for (int64_t u = 0; u < V; u++) {
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * C + jb + 0);
+            const LTA_V_VEC b1 = LTA_V_LOAD(Vd + u * C + jb + 1);
+            const LTA_V_VEC b2 = LTA_V_LOAD(Vd + u * C + jb + 2);
+            const LTA_V_VEC b3 = LTA_V_LOAD(Vd + u * C + jb + 3);
+            const LTA_V_VEC a0 = LTA_V_SET1(dS[(i0 + 0) * V + u]);
+            c0_0 = LTA_V_FMA(a0, b0, c0_0);
+            c0_1 = LTA_V_FMA(a0, b1, c0_1);
+            c0_2 = LTA_V_FMA(a0, b2, c0_2);
+            c0_3 = LTA_V_FMA(a0, b3, c0_3);
+            const LTA_V_VEC a1 = LTA_V_SET1(dS[(i0 + 1) * V + u]);
+            c1_0 = LTA_V_FMA(a1, b0, c1_0);
+            c1_1 = LTA_V_FMA(a1, b1, c1_1);
+            c1_2 = LTA_V_FMA(a1, b2, c1_2);
+            c1_3 = LTA_V_FMA(a1, b3, c1_3);
+            const LTA_V_VEC a2 = LTA_V_SET1(dS[(i0 + 2) * V + u]);
+            c2_0 = LTA_V_FMA(a2, b0, c2_0);
+            c2_1 = LTA_V_FMA(a2, b1, c2_1);
+            c2_2 = LTA_V_FMA(a2, b2, c2_2);
+            c2_3 = LTA_V_FMA(a2, b3, c2_3);
+            const LTA_V_VEC a3 = LTA_V_SET1(dS[(i0 + 3) * V + u]);
+            c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            c3_2 = LTA_V_FMA(a3, b2, c3_2);
+            c3_3 = LTA_V_FMA(a3, b3, c3_3);
+          }
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 0, c0_0);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 1, c0_1);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 2, c0_2);
+          LTA_V_STORE(dKT + (i0 + 0) * C + jb + 3, c0_3);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 0, c1_0);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 1, c1_1);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 2, c1_2);
+          LTA_V_STORE(dKT + (i0 + 1) * C + jb + 3, c1_3);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 0, c2_0);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 1, c2_1);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 2, c2_2);
+          LTA_V_STORE(dKT + (i0 + 2) * C + jb + 3, c2_3);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 0, c3_0);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 1, c3_1);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 2, c3_2);
+          LTA_V_STORE(dKT + (i0 + 3) * C + jb + 3, c3_3);
+        }
+      }
+      { /* dKx = dKT transposed */
+    for (int64_t t = 0; t < K; t++)
+      for (int64_t i = 0; i < C; i++) dKx[i * K + t] = dKT[t * C + i];
+      }
       for (int64_t jb = 0; jb + 4 <= K; jb += 4)
       {
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 1);
-          LTA_V_VEC c0_2 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 2);
-          LTA_V_VEC c0_3 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 3);
-          LTA_V_VEC c1_0 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0);
-          LTA_V_VEC c1_1 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 1);
-          LTA_V_VEC c1_2 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 2);
-          LTA_V_VEC c1_3 = LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 3);
-          LTA_V_VEC c2_0 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0);
-          LTA_V_VEC c2_1 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 1);
-          LTA_V_VEC c2_2 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 2);
-          LTA_V_VEC c2_3 = LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 3);
-          LTA_V_VEC c3_0 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0);
-          LTA_V_VEC c3_1 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 1);
-          LTA_V_VEC c3_2 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 2);
-          LTA_V_VEC c3_3 = LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 3);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 1), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 1));
+          LTA_V_VEC c0_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 2), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 2));
+          LTA_V_VEC c0_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 3), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 3));
+          LTA_V_VEC c1_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0));
+          LTA_V_VEC c1_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 1), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 1));
+          LTA_V_VEC c1_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 2), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 2));
+          LTA_V_VEC c1_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 3), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 3));
+          LTA_V_VEC c2_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0));
+          LTA_V_VEC c2_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 1), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 1));
+          LTA_V_VEC c2_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 2), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 2));
+          LTA_V_VEC c2_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 3), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 3));
+          LTA_V_VEC c3_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0));
+          LTA_V_VEC c3_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 1), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 1));
+          LTA_V_VEC c3_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 2), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 2));
+          LTA_V_VEC c3_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 3), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 3));
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -818,32 +887,6 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
             c3_2 = LTA_V_FMA(a3, b2, c3_2);
             c3_3 = LTA_V_FMA(a3, b3, c3_3);
           }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 1);
-            const LTA_V_VEC b2 = LTA_V_LOAD(dSt + u * K + jb + 2);
-            const LTA_V_VEC b3 = LTA_V_LOAD(dSt + u * K + jb + 3);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-            c0_2 = LTA_V_FMA(a0, b2, c0_2);
-            c0_3 = LTA_V_FMA(a0, b3, c0_3);
-            const LTA_V_VEC a1 = LTA_V_SET1(Vd[(i0 + 1) * V + u]);
-            c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
-            c1_2 = LTA_V_FMA(a1, b2, c1_2);
-            c1_3 = LTA_V_FMA(a1, b3, c1_3);
-            const LTA_V_VEC a2 = LTA_V_SET1(Vd[(i0 + 2) * V + u]);
-            c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
-            c2_2 = LTA_V_FMA(a2, b2, c2_2);
-            c2_3 = LTA_V_FMA(a2, b3, c2_3);
-            const LTA_V_VEC a3 = LTA_V_SET1(Vd[(i0 + 3) * V + u]);
-            c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
-            c3_2 = LTA_V_FMA(a3, b2, c3_2);
-            c3_3 = LTA_V_FMA(a3, b3, c3_3);
-          }
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 0, c0_0);
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 1, c0_1);
           LTA_V_STORE(dKc + (i0 + 0) * K + jb + 2, c0_2);
@@ -863,27 +906,16 @@ static void lta_bwd_f16_k32_v32__scalar_group(const lta_problem *p, int64_t item
         }
         for (; i0 < L; i0++)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 1);
-          LTA_V_VEC c0_2 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 2);
-          LTA_V_VEC c0_3 = LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 3);
+          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 1), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 1));
+          LTA_V_VEC c0_2 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 2), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 2));
+          LTA_V_VEC c0_3 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 3), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 3));
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
             const LTA_V_VEC b1 = LTA_V_LOAD(Qs + u * K + jb + 1);
             const LTA_V_VEC b2 = LTA_V_LOAD(Qs + u * K + jb + 2);
             const LTA_V_VEC b3 = LTA_V_LOAD(Qs + u * K + jb + 3);
             const LTA_V_VEC a0 = LTA_V_SET1(P[u * C + i0 + 0]);
-            c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
-            c0_2 = LTA_V_FMA(a0, b2, c0_2);
-            c0_3 = LTA_V_FMA(a0, b3, c0_3);
-          }
-          for (int64_t u = 0; u < V; u++) {
-            const LTA_V_VEC b0 = LTA_V_LOAD(dSt + u * K + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(dSt + u * K + jb + 1);
-            const LTA_V_VEC b2 = LTA_V_LOAD(dSt + u * K + jb + 2);
-            const LTA_V_VEC b3 = LTA_V_LOAD(dSt + u * K + jb + 3);
-            const LTA_V_VEC a0 = LTA_V_SET1(Vd[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
             c0_1 = LTA_V_FMA(a0, b1, c0_1);
             c0_2 = LTA_V_FMA(a0, b2, c0_2);
@@ -1164,8 +1196,8 @@ void lta_bwd_f16_k32_v32__scalar(const lta_problem *p, int64_t first, int64_t la
 size_t lta_bwd_f16_k32_v32__scalar_workspace(const lta_problem *p) {
   const int64_t K = 32, V = 32, C = 16, G = p->num_heads / p->num_kv_heads;
   const int64_t heads = lta_group_size(p) * G;
-  return sizeof(float) * (4 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + lta_ws_floats(K * C) +
-                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) + lta_ws_floats(V * K) +
+  return sizeof(float) * (5 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + 2 * lta_ws_floats(K * C) +
+                          lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) +
                           (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }
 #undef LTA_V_VEC
