@@ -72,13 +72,18 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
   float *Oc = Qs + lta_ws_floats(C * K), *A = Oc + lta_ws_floats(C * V), *P = A + lta_ws_floats(C * C);
   float *Kd = P + lta_ws_floats(C * C), *Vd = Kd + lta_ws_floats(C * K), *dKT = Vd + lta_ws_floats(C * V);
   float *dKx = dKT + lta_ws_floats(K * C), *dKc = dKx + lta_ws_floats(C * K), *dVc = dKc + lta_ws_floats(C * K);
+  /* per head: D[d] = exp(g d), d = 0..C, then Dm[i][j] = D[i - j] for j <= i (else 0) */
+  const int64_t DS = lta_ws_floats(C + 1) + lta_ws_floats(C * C);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
+  float Dr[16]; /* D[L - 1 - t] for t < L, else 0 */
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
   for (int64_t h = h0; h < h0 + NI * G; h++) {
-    float *D = decays + (h - h0) * lta_ws_floats(C + 1), *St = states + (h - h0) * lta_ws_floats(KV);
+    float *D = decays + (h - h0) * DS, *Dm = D + lta_ws_floats(C + 1), *St = states + (h - h0) * lta_ws_floats(KV);
     const float g = p->g_gamma[h];
     for (int64_t d = 0; d <= C; d++) D[d] = expf(g * (float)d);
+    for (int64_t i = 0; i < C; i++)
+      for (int64_t j = 0; j < C; j++) Dm[i * C + j] = j <= i ? D[i - j] : 0.0f;
     if (p->initial_state) {
       const float *s0 = p->initial_state + (n * H + h) * KV;
     for (int64_t t = 0; t < K; t++)
@@ -111,7 +116,8 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
       for (int64_t i = 0; i < V; i++) Vt[i * C + t] = Vc[t * V + i];
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      const float *D = decays + (h - h0) * DS, *Dm = D + lta_ws_floats(C + 1);
+      for (int64_t t = 0; t < C; t++) Dr[t] = t < L ? D[L - 1 - t] : 0.0f;
       float *St = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
@@ -185,8 +191,8 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
       }
       for (int64_t i = 0; i < L; i++) {
         float *Ai = P + i * C;
-        for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
-        for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
+        const float *Mi = Dm + i * C;
+        for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
         for (int64_t j = 0; j < V; j++) Oc[i * V + j] *= D[i + 1];
       }
       for (int64_t jb = 0; jb + 32 <= K; jb += 32)
@@ -430,12 +436,28 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         for (int64_t i = 0; i < 128; i += 16) LTA_V_STORE_F16(dqt + i, LTA_V_LOAD(qbt + i));
       }
       for (int64_t t = 0; t < L; t++)
-        for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * D[L - 1 - t];
+        for (int64_t i = 0; i < V; i++) Vd[t * V + i] = Vc[t * V + i] * Dr[t];
       for (int64_t jb = 0; jb + 32 <= K; jb += 32)
       {
         int64_t i0 = 0;
         for (; i0 + 8 <= V; i0 += 8)
         {
+          __builtin_prefetch(St + (i0 + 8) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 8) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 9) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 9) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 10) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 10) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 11) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 11) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 12) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 12) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 13) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 13) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 14) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 14) * K + jb + 31);
+          __builtin_prefetch(St + (i0 + 15) * K + jb + 0);
+          __builtin_prefetch(St + (i0 + 15) * K + jb + 31);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 0) * K + jb + 16));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(St + (i0 + 1) * K + jb + 0));
@@ -533,11 +555,10 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
       for (int64_t i = 0; i < K; i++) Kt[i * C + t] = Kc[t * K + i];
     for (int64_t t = 0; t < L; t++)
       for (int64_t i = 0; i < V; i++) Vt[i * C + t] = Vc[t * V + i];
-    memset(dKc, 0, (size_t)(C * K) * sizeof(float));
-    memset(dVc, 0, (size_t)(C * V) * sizeof(float));
     for (int64_t e = 0; e < G; e++) {
       const int64_t h = hk * G + e;
-      const float *D = decays + (h - h0) * lta_ws_floats(C + 1);
+      const float *D = decays + (h - h0) * DS, *Dm = D + lta_ws_floats(C + 1);
+      for (int64_t t = 0; t < C; t++) Dr[t] = t < L ? D[L - 1 - t] : 0.0f;
       float *dS = states + (h - h0) * lta_ws_floats(KV);
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
@@ -612,8 +633,8 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
       }
       for (int64_t i = 0; i < L; i++) {
         float *Ai = A + i * C;
-        for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
-        for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
+        const float *Mi = Dm + i * C;
+        for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -671,13 +692,13 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
       }
       for (int64_t i = 0; i < L; i++) {
         float *Ai = P + i * C;
-        for (int64_t j = 0; j <= i; j++) Ai[j] *= D[i - j];
-        for (int64_t j = i + 1; j < L; j++) Ai[j] = 0.0f;
+        const float *Mi = Dm + i * C;
+        for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
       for (int64_t t = 0; t < L; t++)
-        for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * D[L - 1 - t];
+        for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * Dr[t];
       for (int64_t i = 0; i < V; i++) /* Vd = Vc decayed, transposed (columns past L: 0) */
-        for (int64_t t = 0; t < C; t++) Vd[i * C + t] = t < L ? Vt[i * C + t] * D[L - 1 - t] : 0.0f;
+        for (int64_t t = 0; t < C; t++) Vd[i * C + t] = Vt[i * C + t] * Dr[t];
       {
         const int64_t jb = 0;
       {
@@ -763,22 +784,22 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         int64_t i0 = 0;
         for (; i0 + 8 <= L; i0 += 8)
         {
-          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
-          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16));
-          LTA_V_VEC c1_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0));
-          LTA_V_VEC c1_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 16));
-          LTA_V_VEC c2_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0));
-          LTA_V_VEC c2_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 16));
-          LTA_V_VEC c3_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0));
-          LTA_V_VEC c3_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 16));
-          LTA_V_VEC c4_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 0));
-          LTA_V_VEC c4_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 16));
-          LTA_V_VEC c5_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 0));
-          LTA_V_VEC c5_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 16));
-          LTA_V_VEC c6_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 0));
-          LTA_V_VEC c6_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 16));
-          LTA_V_VEC c7_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 0));
-          LTA_V_VEC c7_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 16));
+          LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16));
+          LTA_V_VEC c1_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0));
+          LTA_V_VEC c1_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 16));
+          LTA_V_VEC c2_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0));
+          LTA_V_VEC c2_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 16));
+          LTA_V_VEC c3_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 0));
+          LTA_V_VEC c3_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 3) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 3) * K + jb + 16));
+          LTA_V_VEC c4_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 0));
+          LTA_V_VEC c4_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 4) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 4) * K + jb + 16));
+          LTA_V_VEC c5_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 0));
+          LTA_V_VEC c5_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 5) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 5) * K + jb + 16));
+          LTA_V_VEC c6_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 0));
+          LTA_V_VEC c6_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 6) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 6) * K + jb + 16));
+          LTA_V_VEC c7_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 0));
+          LTA_V_VEC c7_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 7) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 7) * K + jb + 16));
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -945,8 +966,8 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         }
         for (; i0 < L; i0++)
         {
-          LTA_V_VEC c0_0 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0));
-          LTA_V_VEC c0_1 = LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16));
+          LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
+          LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16));
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
             const LTA_V_VEC b1 = LTA_V_LOAD(Qs + u * K + jb + 16);
@@ -963,22 +984,22 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         int64_t i0 = 0;
         for (; i0 + 8 <= L; i0 += 8)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16);
-          LTA_V_VEC c1_0 = LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 0);
-          LTA_V_VEC c1_1 = LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 16);
-          LTA_V_VEC c2_0 = LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 0);
-          LTA_V_VEC c2_1 = LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 16);
-          LTA_V_VEC c3_0 = LTA_V_LOAD(dVc + (i0 + 3) * V + jb + 0);
-          LTA_V_VEC c3_1 = LTA_V_LOAD(dVc + (i0 + 3) * V + jb + 16);
-          LTA_V_VEC c4_0 = LTA_V_LOAD(dVc + (i0 + 4) * V + jb + 0);
-          LTA_V_VEC c4_1 = LTA_V_LOAD(dVc + (i0 + 4) * V + jb + 16);
-          LTA_V_VEC c5_0 = LTA_V_LOAD(dVc + (i0 + 5) * V + jb + 0);
-          LTA_V_VEC c5_1 = LTA_V_LOAD(dVc + (i0 + 5) * V + jb + 16);
-          LTA_V_VEC c6_0 = LTA_V_LOAD(dVc + (i0 + 6) * V + jb + 0);
-          LTA_V_VEC c6_1 = LTA_V_LOAD(dVc + (i0 + 6) * V + jb + 16);
-          LTA_V_VEC c7_0 = LTA_V_LOAD(dVc + (i0 + 7) * V + jb + 0);
-          LTA_V_VEC c7_1 = LTA_V_LOAD(dVc + (i0 + 7) * V + jb + 16);
+          LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c1_0 = (e ? LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c1_1 = (e ? LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c2_0 = (e ? LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c2_1 = (e ? LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c3_0 = (e ? LTA_V_LOAD(dVc + (i0 + 3) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c3_1 = (e ? LTA_V_LOAD(dVc + (i0 + 3) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c4_0 = (e ? LTA_V_LOAD(dVc + (i0 + 4) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c4_1 = (e ? LTA_V_LOAD(dVc + (i0 + 4) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c5_0 = (e ? LTA_V_LOAD(dVc + (i0 + 5) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c5_1 = (e ? LTA_V_LOAD(dVc + (i0 + 5) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c6_0 = (e ? LTA_V_LOAD(dVc + (i0 + 6) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c6_1 = (e ? LTA_V_LOAD(dVc + (i0 + 6) * V + jb + 16) : LTA_V_ZERO());
+          LTA_V_VEC c7_0 = (e ? LTA_V_LOAD(dVc + (i0 + 7) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c7_1 = (e ? LTA_V_LOAD(dVc + (i0 + 7) * V + jb + 16) : LTA_V_ZERO());
           {
             const int64_t u = i0 + 0;
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
@@ -1173,8 +1194,8 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         }
         for (; i0 < L; i0++)
         {
-          LTA_V_VEC c0_0 = LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0);
-          LTA_V_VEC c0_1 = LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16);
+          LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
+          LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16) : LTA_V_ZERO());
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
             const LTA_V_VEC b1 = LTA_V_LOAD(Oc + u * V + jb + 16);
@@ -1200,6 +1221,22 @@ static void lta_bwd_f16_k128_v128_rev__avx512_group(const lta_problem *p, int64_
         int64_t i0 = 0;
         for (; i0 + 8 <= K; i0 += 8)
         {
+          __builtin_prefetch(dS + (i0 + 8) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 8) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 9) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 9) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 10) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 10) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 11) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 11) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 12) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 12) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 13) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 13) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 14) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 14) * V + jb + 31);
+          __builtin_prefetch(dS + (i0 + 15) * V + jb + 0);
+          __builtin_prefetch(dS + (i0 + 15) * V + jb + 31);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 0) * V + jb + 16));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(dS + (i0 + 1) * V + jb + 0));
@@ -1291,7 +1328,7 @@ size_t lta_bwd_f16_k128_v128_rev__avx512_workspace(const lta_problem *p) {
   const int64_t heads = lta_group_size(p) * G;
   return sizeof(float) * (5 * lta_ws_floats(C * K) + 4 * lta_ws_floats(C * V) + 2 * lta_ws_floats(K * C) +
                           lta_ws_floats(V * C) + 2 * lta_ws_floats(C * C) +
-                          (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
+                          (size_t)heads * (lta_ws_floats(K * V) + lta_ws_floats(C + 1) + lta_ws_floats(C * C)));
 }
 #undef LTA_V_VEC
 #undef LTA_V_ZERO
