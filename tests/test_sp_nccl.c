@@ -307,8 +307,8 @@ int main(void) {
   }
   if (n > MAXG) n = MAXG;
   static const tcase cases[] = {
-      {LTA_BF16, 2, 8, 4, 128, 128, 0},
-      {LTA_BF16, 2, 8, 4, 128, 128, 1},
+      {LTA_BF16, 2, 4, 2, 128, 128, 0},
+      {LTA_BF16, 1, 8, 4, 128, 128, 1},
       {LTA_F32, 1, 4, 1, 64, 128, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
