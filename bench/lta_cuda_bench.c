@@ -9,6 +9,7 @@
  * the time split off (one segment), to show what the split buys.
  * Then decode (issue 6): B=128, H=64 and B=32, H=16, K=V=128, one token, states in place,
  * plain and pooled: microseconds a call and the bytes moved over the copy bandwidth.
+ * And the backward of the four shapes (dO in; dq, dk, dv out), with forward + backward.
  */
 #include <cuda_runtime_api.h>
 #include <stdint.h>
@@ -81,6 +82,30 @@ typedef struct shape {
 
 /* Median ms of lta_forward on a (workspace: the caller's, sized by lta_forward_workspace_size,
  * unless no_split). */
+/* Median ms of 20 calls of run(args) after 3 warm-up calls, each timed with CUDA events. */
+static float time_median(lta_status (*run)(const void *), const void *args) {
+  cudaEvent_t e0, e1;
+  CHECK(cudaEventCreate(&e0));
+  CHECK(cudaEventCreate(&e1));
+  float t[20];
+  for (int i = 0; i < 23; i++) {
+    CHECK(cudaEventRecord(e0, 0));
+    if (run(args) != LTA_OK) {
+      fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
+      exit(1);
+    }
+    CHECK(cudaEventRecord(e1, 0));
+    CHECK(cudaEventSynchronize(e1));
+    if (i >= 3) CHECK(cudaEventElapsedTime(&t[i - 3], e0, e1));
+  }
+  qsort(t, 20, sizeof t[0], cmp_float);
+  cudaEventDestroy(e0), cudaEventDestroy(e1);
+  return (t[9] + t[10]) / 2;
+}
+
+static lta_status run_forward(const void *a) { return lta_forward((const lta_forward_args *)a); }
+static lta_status run_backward(const void *b) { return lta_backward((const lta_backward_args *)b); }
+
 static float time_forward(lta_forward_args *a, int no_split) {
   size_t ws_bytes = 0;
   if (lta_forward_workspace_size(a, &ws_bytes) != LTA_OK) {
@@ -92,26 +117,11 @@ static float time_forward(lta_forward_args *a, int no_split) {
   a->workspace = ws;
   a->workspace_bytes = no_split ? 1 : ws_bytes; /* 1 byte: room for no segment */
   if (no_split) a->workspace = (void *)a->o;     /* never used: too small for any split */
-  cudaEvent_t e0, e1;
-  CHECK(cudaEventCreate(&e0));
-  CHECK(cudaEventCreate(&e1));
-  float t[20];
-  for (int i = 0; i < 23; i++) {
-    CHECK(cudaEventRecord(e0, 0));
-    if (lta_forward(a) != LTA_OK) {
-      fprintf(stderr, "lta-cuda-bench: %s\n", lta_last_error());
-      exit(1);
-    }
-    CHECK(cudaEventRecord(e1, 0));
-    CHECK(cudaEventSynchronize(e1));
-    if (i >= 3) CHECK(cudaEventElapsedTime(&t[i - 3], e0, e1));
-  }
-  qsort(t, 20, sizeof t[0], cmp_float);
+  float ms = time_median(run_forward, a);
   if (ws) cudaFree(ws);
   a->workspace = NULL;
   a->workspace_bytes = 0;
-  cudaEventDestroy(e0), cudaEventDestroy(e1);
-  return (t[9] + t[10]) / 2;
+  return ms;
 }
 
 /* ---- decode ---- */
@@ -278,6 +288,7 @@ int main(int argc, char **argv) {
          "floor ms", "floor%", "TFLOP/s");
   const shape shapes[] = {{8, 4096, 16, 128}, {1, 65536, 16, 128}, {16, 2048, 32, 64},
                           {4, 8192, 64, 128}, {1, 65536, 16, 128}};
+  float fwd_ms[4] = {0}, bwd_ms[4] = {0};
   for (int si = 0; si < 5; si++) {
     const shape sh = shapes[si];
     int no_split = si == 4;
@@ -312,7 +323,36 @@ int main(int argc, char **argv) {
     if (out)
       fprintf(out, "%s,%lld,%s,%s,%.4f,%.4f,%.3f,%.2f\n", label, (long long)sh.K, name,
               no_split ? "off" : "auto", ms, floor_ms, floor_ms / ms, tflops);
+    if (si < 4) { /* the backward of the same call: dO in, dq, dk, dv out, as fla's o.backward */
+      uint16_t *d_o, *dq, *dk, *dv;
+      CHECK(cudaMalloc((void **)&d_o, nqk * 2));
+      CHECK(cudaMalloc((void **)&dq, nqk * 2));
+      CHECK(cudaMalloc((void **)&dk, nqk * 2));
+      CHECK(cudaMalloc((void **)&dv, nqk * 2));
+      fill_random(d_o, nqk, 4 + si);
+      lta_backward_args b;
+      lta_backward_args_init(&b);
+      b.fwd = a;
+      b.d_o = d_o, b.d_q = dq, b.d_k = dk, b.d_v = dv;
+      bwd_ms[si] = time_median(run_backward, &b);
+      fwd_ms[si] = ms;
+      cudaFree(d_o), cudaFree(dq), cudaFree(dk), cudaFree(dv);
+    }
     cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(st);
+  }
+  printf("\nbackward (dq, dk, dv from dO; bf16), the forward above plus the backward:\n");
+  printf("%-22s %9s %9s %9s %9s\n", "shape B,T,H,K=V", "fwd ms", "bwd ms", "fwd+bwd", "bwd/fwd");
+  if (out) fprintf(out, "backward,B,T,H,K,fwd_ms,bwd_ms,fwd_bwd_ms\n");
+  for (int si = 0; si < 4; si++) {
+    const shape sh = shapes[si];
+    char label[64];
+    snprintf(label, sizeof label, "%lld,%lld,%lld,%lld", (long long)sh.B, (long long)sh.T,
+             (long long)sh.H, (long long)sh.K);
+    printf("%-22s %9.3f %9.3f %9.3f %9.2f\n", label, fwd_ms[si], bwd_ms[si],
+           fwd_ms[si] + bwd_ms[si], bwd_ms[si] / fwd_ms[si]);
+    if (out)
+      fprintf(out, "backward,%s,%.4f,%.4f,%.4f\n", label, fwd_ms[si], bwd_ms[si],
+              fwd_ms[si] + bwd_ms[si]);
   }
   if (out) fprintf(out, "decode,B,H,K,kernel,states,us,GB_s,fraction_of_copy,host_us,graph_us\n");
   bench_decode(bw, out);

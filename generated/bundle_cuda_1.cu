@@ -2,18 +2,20 @@
  *   Spec:      templates/kernels.lua
  *   Selection: all kernels; targets scalar neon avx2 avx512 cuda sm80 sm90
  *   Generator: lta-gen (gen/); regenerate, never edit.
- * Shard 2 of 4 of the cuda kernels (48 in all): the build compiles each shard
+ * Shard 2 of 4 of the cuda kernels (54 in all): the build compiles each shard
  * with the cuda flags, so its source list stays fixed whatever the kernel set.
  */
-#include "cuda/lta_dec_bf16_k128_v128_rev__cuda.cu"
-#include "cuda/lta_dec_bf16_k32_v32_rev__cuda.cu"
-#include "cuda/lta_dec_bf16_k64_v64_rev__cuda.cu"
-#include "cuda/lta_dec_f16_k256_v256_rev__cuda.cu"
-#include "cuda/lta_dec_f16_k64_v128_rev__cuda.cu"
-#include "cuda/lta_dec_f32_k128_v128_rev__cuda.cu"
-#include "cuda/lta_dec_f32_k32_v32_rev__cuda.cu"
-#include "cuda/lta_dec_f32_k64_v64_rev__cuda.cu"
-#include "cuda/lta_fwd_f16_kany_vany_rev__cuda.cu"
-#include "cuda/lta_spb_bf16_kany_vany_rev__cuda.cu"
-#include "cuda/lta_spb_f32_kany_vany_rev__cuda.cu"
-#include "cuda/lta_spf_f16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_bwd_bf16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_bwd_f32_kany_vany_rev__cuda.cu"
+#include "cuda/lta_dec_bf16_k256_v256_rev__cuda.cu"
+#include "cuda/lta_dec_bf16_k64_v128_rev__cuda.cu"
+#include "cuda/lta_dec_f16_k128_v128_rev__cuda.cu"
+#include "cuda/lta_dec_f16_k32_v32_rev__cuda.cu"
+#include "cuda/lta_dec_f16_k64_v64_rev__cuda.cu"
+#include "cuda/lta_dec_f32_k256_v256_rev__cuda.cu"
+#include "cuda/lta_dec_f32_k64_v128_rev__cuda.cu"
+#include "cuda/lta_fwd_bf16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_fwd_f32_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spb_f16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spf_bf16_kany_vany_rev__cuda.cu"
+#include "cuda/lta_spf_f32_kany_vany_rev__cuda.cu"

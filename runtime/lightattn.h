@@ -167,7 +167,11 @@ LTA_API lta_status lta_forward_kernel(const lta_forward_args *args, const char *
  * initial state (fp32). Every forward feature: reverse, varlen, initial state, GQA/MQA,
  * K != V, the seed's decay or g_gamma, every dtype. The decay gets no gradient. The states are
  * recomputed from the initial state, never stored. A state pool (state_indices) is refused.
- * This version runs the backward on the CPU only (a CUDA call gets LTA_ERR_UNSUPPORTED). */
+ * On CUDA (fwd.device) it runs on fwd.stream, without synchronising, like the forward; its
+ * workspace is fwd.workspace (see lta_backward_workspace_size) or the library's pool. Two of
+ * its three passes run on side streams the library keeps per device, forked from fwd.stream
+ * and joined back into it by events, so the call orders as one operation on fwd.stream (while
+ * fwd.stream is being captured into a graph, the passes run one after another on it). */
 typedef struct lta_backward_args {
   lta_forward_args fwd;        /* the forward call as it was made; its o and final_state are
                                   not read (they may be NULL) */
@@ -186,6 +190,14 @@ LTA_API void lta_backward_args_init(lta_backward_args *args);
  * lta_forward (fwd.num_states counts the states given: initial_state, d_final_state,
  * d_initial_state), and the outputs may not overlap any input or each other. */
 LTA_API lta_status lta_backward(const lta_backward_args *args);
+
+/* Device bytes of workspace a CUDA backward uses (0 on the CPU): for the initial state and its
+ * gradient transposed, GQA's fp32 sums, and the time split of its passes. Without
+ * fwd.workspace it takes them from the library's stream-ordered pool, except while the stream
+ * is being captured into a graph: then a call that needs any gets LTA_ERR_UNSUPPORTED, and one
+ * given fwd.workspace of at least this size runs. A smaller fwd.workspace drops the time split
+ * first, then is refused (LTA_ERR_SIZE). */
+LTA_API lta_status lta_backward_workspace_size(const lta_backward_args *args, size_t *bytes);
 
 /* Checks args as lta_backward() does and names the kernel it would run. */
 LTA_API lta_status lta_backward_kernel(const lta_backward_args *args, const char **name);

@@ -382,11 +382,6 @@ static lta_status prepare(const lta_forward_args *a, const lta_backward_args *b,
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: device=%d is not LTA_DEVICE_CPU (0) or LTA_DEVICE_CUDA (1)", fn,
                     (int)a->device);
-  if (op == LTA_OP_BWD && a->device == LTA_DEVICE_CUDA)
-    return lta_fail(LTA_ERR_UNSUPPORTED,
-                    "%s: device=LTA_DEVICE_CUDA: this version computes the backward on the CPU "
-                    "only",
-                    fn);
   if (b && a->state_indices)
     return lta_fail(LTA_ERR_UNSUPPORTED,
                     "%s: fwd.state_indices=%p: the backward takes one state per sequence, not a "
@@ -512,6 +507,15 @@ static lta_status prepare(const lta_forward_args *a, const lta_backward_args *b,
   call->stream = a->stream;
   call->workspace = a->workspace;
   call->workspace_bytes = a->workspace_bytes;
+  if (b && a->device == LTA_DEVICE_CUDA) {
+    /* The tensor-core forward kernels read 16-byte vectors; the backward's passes read and
+     * write these buffers through them. */
+    const void *bufs[] = {a->q, a->k, a->v, a->initial_state, b->d_o, b->d_final_state,
+                          b->d_q, b->d_k, b->d_v, b->d_initial_state};
+    call->generic_passes = isa == LTA_ISA_GENERIC;
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+      if ((uintptr_t)bufs[i] % 16) call->generic_passes = 1;
+  }
   return LTA_OK;
 }
 

@@ -6,10 +6,14 @@
  * segments, which need a workspace: the caller's, else one from the library's own stream-ordered
  * memory pool (no synchronisation; kept by the pool between calls), except while the stream is
  * being captured, when the call runs each sequence in one segment instead.
+ * The backward runs three forward passes (templates/cuda_bwd.cu.lt): it chooses a forward kernel
+ * for each, places their workspaces in one, and runs two of them on side streams of the calling
+ * streams, concurrently with the first.
  */
 #include <cuda_runtime_api.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "lta_internal.h"
 
@@ -122,15 +126,6 @@ static void plan(const lta_call *c, const device_info *d, int *segments, size_t 
   *bytes = c->kernel->cuda_workspace(&c->p, *segments);
 }
 
-lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) {
-  int dev, seg;
-  device_info *d = NULL;
-  lta_status st = current_device(fn, &dev, &d);
-  if (st != LTA_OK) return st;
-  plan(c, d, &seg, bytes);
-  return LTA_OK;
-}
-
 static int capturing(cudaStream_t s) {
   enum cudaStreamCaptureStatus cs = cudaStreamCaptureStatusNone;
   if (cudaStreamIsCapturing(s, &cs) != cudaSuccess) {
@@ -160,12 +155,175 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
   return d->has_pool ? d->pool : NULL;
 }
 
+static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
+
+/* Side streams for the backward's concurrent passes: sets of two streams and three events per
+ * device, made on first use and kept for the process's life. A call holds a set only while it
+ * enqueues its work (a wait on an event takes the event's state when it is enqueued, so the
+ * next holder may record it again); a call finding every set held runs its passes on its own
+ * stream. At most SIDE_SETS sets a device: as many as threads enqueueing backwards at once. */
+#define SIDE_SETS 8
+
+typedef struct side_streams {
+  int made, held;
+  cudaStream_t stream[2];
+  cudaEvent_t fork, done[2];
+} side_streams;
+
+static side_streams sides[MAX_DEVICES][SIDE_SETS];
+
+static side_streams *take_sides(int dev) {
+  side_streams *got = NULL;
+  pthread_mutex_lock(&devices_lock);
+  for (int i = 0; i < SIDE_SETS && !got; i++) {
+    side_streams *d = &sides[dev][i];
+    if (d->held) continue;
+    if (!d->made) {
+      d->made = cudaStreamCreateWithFlags(&d->stream[0], cudaStreamNonBlocking) == cudaSuccess &&
+                cudaStreamCreateWithFlags(&d->stream[1], cudaStreamNonBlocking) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->fork, cudaEventDisableTiming) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->done[0], cudaEventDisableTiming) == cudaSuccess &&
+                cudaEventCreateWithFlags(&d->done[1], cudaEventDisableTiming) == cudaSuccess;
+      if (!d->made) {
+        cudaGetLastError();
+        break; /* the passes then share the caller's stream */
+      }
+    }
+    d->held = 1;
+    got = d;
+  }
+  pthread_mutex_unlock(&devices_lock);
+  return got;
+}
+
+static void give_sides(side_streams *d) {
+  if (!d) return;
+  pthread_mutex_lock(&devices_lock);
+  d->held = 0;
+  pthread_mutex_unlock(&devices_lock);
+}
+
+/* The backward's plan (a kernel with passes): the forward kernel of each pass, chosen as for a
+ * forward call of that shape, with its time segments and its offset in one workspace of *total
+ * bytes (the backward's own part first). Each pass runs in one segment when `whole` (a capture
+ * without a workspace), or when the caller's workspace cannot hold the split. */
+typedef struct pass_plan {
+  int count;
+  lta_problem pass[LTA_CUDA_MAX_PASSES];
+  const lta_entry *fwd[LTA_CUDA_MAX_PASSES];
+  lta_cuda_pass run[LTA_CUDA_MAX_PASSES];
+  size_t off[LTA_CUDA_MAX_PASSES], need[LTA_CUDA_MAX_PASSES], total;
+} pass_plan;
+
+static lta_status plan_passes(const lta_call *c, const device_info *d, int whole, pass_plan *pl,
+                              const char *fn) {
+  const lta_entry *k = c->kernel;
+  pl->count = k->cuda_passes(&c->p, NULL, pl->pass);
+  lta_status st = LTA_OK;
+  const unsigned targets = lta_cuda_targets(&st, fn);
+  if (st != LTA_OK) return st;
+  size_t count;
+  const lta_entry *tab = lta_cuda_registry(&count);
+  for (int i = 0; i < pl->count; i++) {
+    const lta_problem *p = &pl->pass[i];
+    lta_key want = {LTA_OP_FWD, p->dtype, (int32_t)p->K, (int32_t)p->V, (int32_t)p->num_heads,
+                    p->reverse, 0};
+    pl->fwd[i] = lta_select(tab, count, &want, targets,
+                            c->generic_passes ? LTA_ISA_GENERIC : LTA_ISA_AUTO);
+    if (!pl->fwd[i])
+      return lta_fail(LTA_ERR_UNSUPPORTED, "%s: no forward kernel for pass %d of %s (K=%lld V=%lld)",
+                      fn, i, k->name, (long long)p->K, (long long)p->V);
+  }
+  for (int fit = 0; fit < 2; fit++) { /* the second time: one segment per pass */
+    pl->total = align256(k->cuda_workspace(&c->p, 1));
+    for (int i = 0; i < pl->count; i++) {
+      lta_cuda_pass *r = &pl->run[i];
+      r->run = pl->fwd[i]->cuda_run;
+      r->segments = fit || whole ? 1 : pl->fwd[i]->cuda_segments(&pl->pass[i], d->sms);
+      pl->off[i] = pl->total;
+      pl->need[i] = pl->fwd[i]->cuda_workspace(&pl->pass[i], r->segments);
+      r->workspace = NULL; /* placed at off[i] once the workspace is known */
+      r->stream = r->done = NULL;
+      pl->total += align256(pl->need[i]);
+    }
+    if (!c->workspace || pl->total <= c->workspace_bytes) break;
+  }
+  return LTA_OK;
+}
+
+/* Runs the backward's plan in the caller's workspace or one from the pool; while the stream is
+ * being captured without a workspace, a plan that still needs memory (an initial state or its
+ * gradient to transpose, GQA's fp32 sums) is refused. */
+static lta_status execute_passes(const lta_call *c, const char *fn, int dev, device_info *d) {
+  cudaStream_t stream = (cudaStream_t)c->stream;
+  const int cap = capturing(stream);
+  pass_plan pl;
+  lta_status st = plan_passes(c, d, cap && !c->workspace, &pl, fn);
+  if (st != LTA_OK) return st;
+  void *ws = NULL;
+  int pooled = 0;
+  if (c->workspace) {
+    if (pl.total > c->workspace_bytes)
+      return lta_fail(LTA_ERR_SIZE, "%s: fwd.workspace_bytes=%zu: this backward needs %zu", fn,
+                      c->workspace_bytes, pl.total);
+    ws = c->workspace;
+  } else if (pl.total > 0) {
+    cudaMemPool_t pool = cap ? NULL : device_pool(dev, d);
+    if (!pool)
+      return lta_fail(LTA_ERR_UNSUPPORTED,
+                      "%s: this backward needs %zu bytes of workspace: give fwd.workspace%s", fn,
+                      pl.total, cap ? " while the stream is being captured" : "");
+    cudaError_t e = cudaMallocFromPoolAsync(&ws, pl.total, pool, stream);
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      return lta_fail(LTA_ERR_NO_MEMORY, "%s: no device memory for the %zu-byte workspace", fn,
+                      pl.total);
+    }
+    pooled = 1;
+  }
+  for (int i = 0; i < pl.count; i++)
+    if (pl.need[i]) pl.run[i].workspace = (char *)ws + pl.off[i];
+  /* Passes after the first run on a set of side streams, concurrently with the first; not while
+   * the stream is being captured (a side stream joins the capture until it ends, so no other
+   * call may use it meanwhile). */
+  side_streams *side = pl.count > 1 && !cap ? take_sides(dev) : NULL;
+  for (int i = 1; side && i < pl.count && i <= 2; i++) {
+    pl.run[i].stream = side->stream[i - 1];
+    pl.run[i].done = side->done[i - 1];
+  }
+  lta_cuda_exec x = {stream, ws, 1, pl.run, side ? side->fork : NULL};
+  cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
+  give_sides(side);
+  if (pooled) {
+    cudaError_t f = cudaFreeAsync(ws, stream);
+    if (e == cudaSuccess) e = f;
+  }
+  if (e != cudaSuccess) return cuda_fail(e, fn, c->kernel->name);
+  return LTA_OK;
+}
+
+lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) {
+  int dev, seg;
+  device_info *d = NULL;
+  lta_status st = current_device(fn, &dev, &d);
+  if (st != LTA_OK) return st;
+  if (c->p.op == LTA_OP_BWD) {
+    pass_plan pl;
+    st = plan_passes(c, d, 0, &pl, fn);
+    *bytes = st == LTA_OK ? pl.total : 0;
+    return st;
+  }
+  plan(c, d, &seg, bytes);
+  return LTA_OK;
+}
+
 lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
   int dev, seg;
   size_t need;
   device_info *d = NULL;
   lta_status st = current_device(fn, &dev, &d);
   if (st != LTA_OK) return st;
+  if (c->p.op == LTA_OP_BWD) return execute_passes(c, fn, dev, d);
   plan(c, d, &seg, &need);
   cudaStream_t stream = (cudaStream_t)c->stream;
   void *ws = NULL;
@@ -188,7 +346,7 @@ lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
       seg = 1;
     }
   }
-  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg};
+  lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg, NULL, NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   if (pooled) {
     cudaError_t f = cudaFreeAsync(ws, stream);

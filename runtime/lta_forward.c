@@ -65,6 +65,18 @@ void lta_backward_args_init(lta_backward_args *args) {
   if (args) memset(args, 0, sizeof *args);
 }
 
+lta_status lta_backward_workspace_size(const lta_backward_args *args, size_t *bytes) {
+  static const char fn[] = "lta_backward_workspace_size";
+  if (!args) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
+  if (!bytes) return lta_fail(LTA_ERR_NULL, "%s: bytes=NULL", fn);
+  *bytes = 0;
+  lta_call call;
+  lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
+  if (st == LTA_OK && call.device == LTA_DEVICE_CUDA) st = lta_cuda_workspace(&call, bytes, fn);
+  lta_call_free(&call);
+  return st;
+}
+
 lta_status lta_backward(const lta_backward_args *args) {
   static const char fn[] = "lta_backward";
   if (!args) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
@@ -72,7 +84,7 @@ lta_status lta_backward(const lta_backward_args *args) {
   lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
   if (st == LTA_OK) {
     report(&call, fn);
-    st = lta_cpu_execute(&call, fn);
+    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
   }
   lta_call_free(&call);
   return st;

@@ -31,6 +31,7 @@ typedef struct lta_entry {
   lta_cuda_run_fn cuda_run;                /* CUDA kernels */
   lta_cuda_workspace_fn cuda_workspace;
   lta_cuda_segments_fn cuda_segments;
+  lta_cuda_passes_fn cuda_passes;          /* the CUDA backward's forward passes (0 elsewhere) */
 } lta_entry;
 
 /* The CPU kernels built into this library, sorted by name. */
@@ -89,6 +90,8 @@ typedef struct lta_call {
   void *stream, *workspace; /* CUDA: the caller's */
   size_t workspace_bytes;
   int segments;             /* CUDA: time segments forced by a test, 0 = the kernel's choice */
+  int generic_passes;       /* CUDA backward: run its passes on the generic forward kernel
+                               (LTA_ISA_GENERIC, or buffers the tensor-core kernels cannot take) */
 } lta_call;
 
 /* Checks every argument (SPEC section 5), resolves the decay, scale and thread count, and

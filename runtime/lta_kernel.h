@@ -37,9 +37,9 @@
 /* The version of this contract (lta_problem, lta_segment and the two functions). Kernels
  * compiled outside the library pass it to lta_register_kernel(), which refuses another one; any
  * change to these types or the functions' meaning must raise it. 2: kernels take a segment.
- * 3: states may live in a pool (lta_problem.state_index). 4: lta_problem.sp (sequence
- * parallel). */
-#define LTA_KERNEL_ABI 4
+ * 3: states may live in a pool (lta_problem.state_index). 4: the CUDA backward's forward
+ * passes (lta_problem.num_q_heads, pass_flags). 5: lta_problem.sp (sequence parallel). */
+#define LTA_KERNEL_ABI 5
 
 typedef struct lta_segment {
   int64_t begin, end; /* steps of the sequence, in walking order */
@@ -87,6 +87,11 @@ typedef struct lta_problem {
   const float *d_sT;
   void *d_q, *d_k, *d_v;
   float *d_s0;
+  /* The CUDA backward runs forward kernels on rearranged tensors (templates/cuda_bwd.cu.lt);
+   * those calls alone set these, every other call leaves them 0. */
+  int64_t num_q_heads;        /* heads of the q tensor when not num_heads: head h reads q head
+                                 h / (num_heads / num_q_heads) */
+  int pass_flags;             /* LTA_PASS_* */
   const lta_segment *seg;     /* NULL: whole sequences (see above) */
   int64_t group;              /* the most items one call is given (0 counts as 1); with seg: 1 */
   /* Sequence parallel (ops SPF, SPB; NULL otherwise). seqlen is then this rank's segment length
@@ -95,6 +100,13 @@ typedef struct lta_problem {
    * entering state (SPB); SPF corrects o in place, SPB d_k and d_v. */
   const lta_sp_problem *sp;
 } lta_problem;
+
+/* pass_flags: how a forward pass of the CUDA backward differs from the forward of SPEC 1.
+ *   ABSORB_SCALE:    the state takes scale * k (x) v and the output is q . S (the initial state
+ *                    is then not scaled); the terms within a chunk are the same.
+ *   UNDECAYED_START: the first token of a sequence adds to the initial state without decaying it.
+ *   OUT_F32:         o is fp32, not dtype. */
+enum { LTA_PASS_ABSORB_SCALE = 1, LTA_PASS_UNDECAYED_START = 2, LTA_PASS_OUT_F32 = 4 };
 
 typedef void (*lta_cpu_run_fn)(const lta_problem *p, int64_t first, int64_t last, void *ws);
 typedef size_t (*lta_cpu_workspace_fn)(const lta_problem *p);

@@ -25,25 +25,27 @@
 
 static const lta_entry entries[] = {
 #define LTA_KERNEL(name, op, dtype, K, V, H, rev, target) \
-  {#name, {op, dtype, K, V, H, rev, target}, name, name##_workspace, NULL, NULL, NULL},
+  {#name, {op, dtype, K, V, H, rev, target}, name, name##_workspace, NULL, NULL, NULL, NULL},
 #include "lta_kernels.inc"
 #undef LTA_KERNEL
-    {NULL, {0}, NULL, NULL, NULL, NULL, NULL} /* keeps the array valid when the list is empty */
+    {NULL, {0}, NULL, NULL, NULL, NULL, NULL, NULL} /* keeps the array valid when the list is empty */
 };
 
 #define LTA_CUDA_KERNEL(name, op, dtype, K, V, H, rev, target)                                   \
   int name(const lta_problem *, const lta_cuda_exec *);                                         \
   size_t name##_workspace(const lta_problem *, int);                                             \
-  int name##_segments(const lta_problem *, int);
+  int name##_segments(const lta_problem *, int);                                                \
+  int name##_passes(const lta_problem *, void *, lta_problem *);
 #include "lta_cuda_kernels.inc"
 #undef LTA_CUDA_KERNEL
 
 static const lta_entry cuda_entries[] = {
 #define LTA_CUDA_KERNEL(name, op, dtype, K, V, H, rev, target)                                   \
-  {#name, {op, dtype, K, V, H, rev, target}, NULL, NULL, name, name##_workspace, name##_segments},
+  {#name, {op, dtype, K, V, H, rev, target}, NULL, NULL, name, name##_workspace, name##_segments, \
+   name##_passes},
 #include "lta_cuda_kernels.inc"
 #undef LTA_CUDA_KERNEL
-    {NULL, {0}, NULL, NULL, NULL, NULL, NULL}};
+    {NULL, {0}, NULL, NULL, NULL, NULL, NULL, NULL}};
 
 const lta_entry *lta_registry(size_t *count) {
   *count = sizeof entries / sizeof entries[0] - 1;

@@ -24,8 +24,11 @@ keep(function(k)
     return k.K == 0 and k.V == 0 and k.H == 0 and (k.target == "scalar" or k.target == "cuda")
   end
   if k.op == "bwd" then
-    -- The backward: so far the generic CPU kernel (any K, V, H; plain C), per dtype and direction.
-    return k.family == "cpu" and k.target == "scalar" and k.K == 0 and k.V == 0 and k.H == 0
+    -- The backward: the generic CPU kernel (any K, V, H; plain C), per dtype and direction; on
+    -- CUDA one driver per dtype and direction (any K, V, H), whose three forward passes run on
+    -- the forward kernels the runtime selects for them (templates/cuda_bwd.cu.lt).
+    if k.K ~= 0 or k.V ~= 0 or k.H ~= 0 then return false end
+    return (k.family == "cpu" and k.target == "scalar") or k.target == "cuda"
   end
   if k.op == "dec" then
     -- Decode (a few tokens per sequence, the state read and written once): the head dims in
@@ -42,7 +45,9 @@ keep(function(k)
     if k.K == 0 or k.V == 0 then
       return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "cuda"
     end
-    return k.target ~= "cuda" and k.dtype ~= "f32" and k.H == 0 and pairs_kept[k.K .. "x" .. k.V] == true
+    -- 128 x 64 serves the backward of 64 x 128 (its dq and dk passes swap K and V).
+    local pair = k.K .. "x" .. k.V
+    return k.target ~= "cuda" and k.dtype ~= "f32" and k.H == 0 and (pairs_kept[pair] or pair == "128x64")
   end
   -- The generic kernel (K = V = any) is the fallback for every valid shape: plain scalar code,
   -- portable to any CPU, and the reference that the benchmarks measure against.
@@ -61,6 +66,7 @@ template { op = "dec", family = "cpu", file = "cpu_fwd.c.lt" }
 template { op = "bwd", family = "cpu", file = "cpu_bwd.c.lt" }
 template { op = "fwd", family = "cuda", file = "cuda_fwd.cu.lt" }
 template { op = "dec", family = "cuda", file = "cuda_fwd.cu.lt" }
+template { op = "bwd", family = "cuda", file = "cuda_bwd.cu.lt" }
 template { op = "spf", family = "cpu", file = "sp_cpu.c.lt" }
 template { op = "spb", family = "cpu", file = "sp_cpu.c.lt" }
 template { op = "spf", family = "cuda", file = "sp_cuda.cu.lt" }

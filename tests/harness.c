@@ -1,7 +1,11 @@
 /* harness.c: see harness.h. */
+#define _GNU_SOURCE /* strtok_r */
 #include "harness.h"
 
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lta_internal.h"
 
@@ -27,4 +31,14 @@ lta_isa entry_isa(const lta_entry *e) {
     case LTA_TARGET_NEON: return LTA_ISA_NEON;
     default: return LTA_ISA_SCALAR;
   }
+}
+
+int sweep_wanted(const char *name) {
+  const char *env = getenv("LTA_SWEEP_KERNELS");
+  if (!env || !*env) return 1;
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", env);
+  for (char *save = NULL, *pat = strtok_r(buf, ",", &save); pat; pat = strtok_r(NULL, ",", &save))
+    if (fnmatch(pat, name, 0) == 0) return 1;
+  return 0;
 }

@@ -16,6 +16,10 @@
  * cases tagged "slow" are left out, so a plain run is the quick one. */
 int run_suite(Suite *s, int nofork);
 
+/* LTA_SWEEP_KERNELS="pat1,pat2": 1 when name matches one of the glob patterns (to keep a run
+ * under compute-sanitizer short); unset or empty: 1 for every kernel. */
+int sweep_wanted(const char *name);
+
 /* The ISA choice that makes lta_forward run kernel e (GENERIC for the generic kernels). */
 struct lta_entry;
 lta_isa entry_isa(const struct lta_entry *e);

@@ -90,7 +90,7 @@ START_TEST(registry_has_fallbacks) {
 END_TEST
 
 /* A synthetic table: fixed and any head dims and counts, every target. */
-#define E(K, V, H, t) {NULL, {LTA_OP_FWD, LTA_KEY_BF16, K, V, H, 0, t}, NULL, NULL, NULL, NULL, NULL}
+#define E(K, V, H, t) {NULL, {LTA_OP_FWD, LTA_KEY_BF16, K, V, H, 0, t}, NULL, NULL, NULL, NULL, NULL, NULL}
 static lta_entry table[] = {
     E(0, 0, 0, LTA_TARGET_SCALAR),     E(64, 64, 0, LTA_TARGET_SCALAR),
     E(64, 64, 0, LTA_TARGET_AVX2),     E(64, 64, 0, LTA_TARGET_AVX512),

@@ -25,7 +25,6 @@
  * canary bytes after them. CUDA is initialised inside the test process (no fork). Without a
  * usable device it says so and exits 77 (skipped).
  */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,23 +57,12 @@ static int same_function(const lta_key *a, const lta_key *b) {
          a->reverse == b->reverse;
 }
 
-/* LTA_SWEEP_KERNELS="pat1,pat2": only kernels whose names match one of the glob patterns (to
- * keep a run under compute-sanitizer short). Unset: every kernel. */
-static int wanted(const char *name) {
-  const char *env = getenv("LTA_SWEEP_KERNELS");
-  if (!env || !*env) return 1;
-  char buf[512];
-  snprintf(buf, sizeof buf, "%s", env);
-  for (char *save = NULL, *pat = strtok_r(buf, ",", &save); pat; pat = strtok_r(NULL, ",", &save))
-    if (fnmatch(pat, name, 0) == 0) return 1;
-  return 0;
-}
 
 static void build_groups(void) {
   size_t n;
   const lta_entry *tab = REGISTRY(&n);
   for (size_t i = 0; i < n; i++) {
-    if (!wanted(tab[i].name) || tab[i].key.op >= LTA_OP_BWD) continue; /* test_backward's, test_sp's */
+    if (!sweep_wanted(tab[i].name) || tab[i].key.op >= LTA_OP_BWD) continue; /* test_backward's, test_sp's */
     int g = 0;
     while (g < ngroups && !same_function(&groups[g].key, &tab[i].key)) g++;
     if (g == ngroups) {

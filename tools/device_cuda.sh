@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# On a GPU machine (the device tool): build with CUDA, run the CUDA tests, the CUDA benchmark and,
+# On a GPU machine (the device tool): build with CUDA, run the CUDA tests, the CUDA benchmark, the
+# Python tests that need a GPU and,
 # when third_party_ref/fla is there, flash-linear-attention in the same run. Logs go to $OUT.
 #   bash tools/device_cuda.sh [sanitize]
 set -uo pipefail
@@ -15,6 +16,10 @@ echo "== build ok"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader
 (cd build-gpu && ctest --output-on-failure -R 'cuda|memspace|api' 2>&1) | tee "$OUT/ctest.log" | tail -40
 ./build-gpu/lta-cuda-bench --csv "$OUT/cuda_bench.csv" 2>&1 | tee "$OUT/cuda_bench.log"
+echo "== Python on the GPU (torch's CUDA tensors through build-gpu/liblightattn.so)"
+LIGHTATTN_LIBRARY=build-gpu/liblightattn.so PYTHONPATH=python python3 -m unittest discover -s python/tests \
+  -k TorchCUDA -k TorchBackward -k Binding > "$OUT/python_gpu.log" 2>&1
+tail -3 "$OUT/python_gpu.log"
 # Sequence parallel over NCCL: 2 or more GPUs (else it says SKIPPED), then weak scaling.
 if [ -x build-gpu/tests/test_sp_nccl ]; then
   ./build-gpu/tests/test_sp_nccl 2>&1 | tee "$OUT/sp_nccl.log" | tail -40
@@ -29,6 +34,10 @@ if [ "${1:-}" = sanitize ]; then
     LTA_SWEEP_KERNELS="${LTA_SANITIZE_KERNELS:-*}" CK_EXCLUDE_TAGS=slow compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_sweep \
       > "$OUT/sanitizer_$tool.log" 2>&1
     echo "exit $?"; tail -5 "$OUT/sanitizer_$tool.log"
+    echo "== compute-sanitizer --tool $tool (CUDA backward, ${LTA_SANITIZE_BWD:-lta_bwd_bf16_kany_vany__cuda})"
+    LTA_SWEEP_KERNELS="${LTA_SANITIZE_BWD:-lta_bwd_bf16_kany_vany__cuda}" compute-sanitizer --tool $tool --error-exitcode 9 ./build-gpu/tests/test_cuda_backward \
+      > "$OUT/sanitizer_bwd_$tool.log" 2>&1
+    echo "exit $?"; tail -5 "$OUT/sanitizer_bwd_$tool.log"
   done
 fi
 if [ "${LTA_NCU:-0}" = 1 ]; then

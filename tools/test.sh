@@ -7,7 +7,8 @@
 #      NEON (and scalar) kernel against the double-precision reference;
 #   4. the suite built with AddressSanitizer and UndefinedBehaviorSanitizer (quick sweep: the
 #      exhaustive one already ran in build 1);
-#   5. the package: installed into a fresh prefix, examples/ and the Python package on top;
+#   5. the package: installed into a fresh prefix, examples/ and the Python package on top
+#      (with Debian's PyTorch, CPU, for the autograd tests);
 #   6. the fuzz targets (clang, libFuzzer, ASan + UBSan): every committed input replayed, then
 #      a bounded run of each (LTA_FUZZ_SECONDS, default 45).
 # Where nvcc is found, build 1 also compiles every CUDA kernel (sm80, sm90, generic); the CUDA
@@ -83,7 +84,8 @@ cmake --build build-asan
 
 echo "== Package (about 30 s): install into a fresh prefix, examples/ built against it with"
 echo "   find_package and pkg-config and run, pip install python/ and its tests (tools/package_test.sh)"
-lta_install_deps python3-numpy python3-venv python3-setuptools python3-wheel
+lta_install_deps python3-numpy python3-venv python3-setuptools python3-wheel \
+                 python3-torch # the Python tests of the autograd backward
 bash tools/package_test.sh build-test
 
 # ---- issue 7: fuzzing ---------------------------------------------------------------------------

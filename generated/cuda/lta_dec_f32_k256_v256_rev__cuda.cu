@@ -20,6 +20,7 @@ extern "C" {
 extern "C" int lta_dec_f32_k256_v256_rev__cuda(const lta_problem *p, const lta_cuda_exec *x);
 extern "C" size_t lta_dec_f32_k256_v256_rev__cuda_workspace(const lta_problem *p, int segments);
 extern "C" int lta_dec_f32_k256_v256_rev__cuda_segments(const lta_problem *p, int num_sms);
+extern "C" int lta_dec_f32_k256_v256_rev__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass);
 
 /* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
  * as one translation unit. */
@@ -117,7 +118,8 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   slot[0] = s;
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
-    const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
     s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
@@ -252,9 +254,16 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
   P->Hkv = (int)p->num_kv_heads;
   P->K = (int)p->K;
   P->V = (int)p->V;
+  P->Hq = p->num_q_heads > 0 ? (int)p->num_q_heads : P->H;
+  P->flags = p->pass_flags;
   P->segments = segments < 1 ? 1 : segments;
   P->scale = p->scale;
   for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
 }
 
 }  // namespace lta_dec_f32_k256_v256_rev__cuda_impl
+
+extern "C" int lta_dec_f32_k256_v256_rev__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass) {
+  (void)p, (void)ws, (void)pass;
+  return 0; /* a forward kernel: no passes */
+}

@@ -20,6 +20,7 @@ extern "C" {
 extern "C" int lta_fwd_bf16_kany_vany__cuda(const lta_problem *p, const lta_cuda_exec *x);
 extern "C" size_t lta_fwd_bf16_kany_vany__cuda_workspace(const lta_problem *p, int segments);
 extern "C" int lta_fwd_bf16_kany_vany__cuda_segments(const lta_problem *p, int num_sms);
+extern "C" int lta_fwd_bf16_kany_vany__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass);
 
 /* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
  * as one translation unit. */
@@ -117,7 +118,8 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   slot[0] = s;
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
-    const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
     s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
@@ -140,7 +142,7 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
   const int tiles = (V + GV - 1) / GV;
   const int64_t pair = blockIdx.x / tiles, n = pair / P.H;
   const int h = (int)(pair % P.H), hk = h / (P.H / P.Hkv), v0 = (int)(blockIdx.x % tiles) * GV;
-  const int cols = V - v0 < GV ? V - v0 : GV;
+  const int hq = h / (P.H / P.Hq), cols = V - v0 < GV ? V - v0 : GV;
   float *S = smem, *qs = S + (size_t)K * GV, *ks = qs + K, *vs = ks + K, *red = vs + GV;
   if (!seqlens_ok(P) || !pool_ok(P, (int *)(red + (kThreads / GV) * GV))) return;
   const int64_t slot = state_slot(P, n), state = (slot * P.H + h) * K;
@@ -155,22 +157,26 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
   }
   /* Rounded once from double: an ulp off in lam would grow with the sequence length. */
   const float lam = (float)exp((double)P.g[h]);
+  /* The backward's passes (lta_kernel.h LTA_PASS_*): the scale moves into the state, the first
+   * token may leave the initial state undecayed, the output may be fp32. */
+  const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
+  const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
   const elem *q = (const elem *)P.q, *k = (const elem *)P.k, *v = (const elem *)P.v;
-  elem *o = (elem *)P.o;
   for (int64_t step = 0; step < len; step++) {
     const int64_t row = row0 + step;
     __syncthreads(); /* the previous token's reads of qs, ks, vs, red are done */
     for (int i = threadIdx.x; i < K; i += kThreads) {
-      qs[i] = to_f(q[(row * P.H + h) * K + i]) * P.scale;
+      qs[i] = to_f(q[(row * P.Hq + hq) * K + i]) * qf;
       ks[i] = to_f(k[(row * P.Hkv + hk) * K + i]);
     }
-    if (threadIdx.x < cols) vs[threadIdx.x] = to_f(v[(row * P.Hkv + hk) * V + v0 + threadIdx.x]);
+    if (threadIdx.x < cols) vs[threadIdx.x] = to_f(v[(row * P.Hkv + hk) * V + v0 + threadIdx.x]) * vf;
     __syncthreads();
+    const float lam_t = step == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1.0f : lam;
     float acc = 0.0f;
     if (active) {
       const float vc = vs[c];
       for (int i = r; i < K; i += groups) {
-        const float s = fmaf(ks[i], vc, lam * S[i * GV + c]);
+        const float s = fmaf(ks[i], vc, lam_t * S[i * GV + c]);
         S[i * GV + c] = s;
         acc = fmaf(qs[i], s, acc);
       }
@@ -180,7 +186,9 @@ __global__ void __launch_bounds__(kThreads) generic_kernel(lta_cuda_params P) {
     if (threadIdx.x < cols) {
       float sum = 0.0f;
       for (int g = 0; g < groups; g++) sum += red[g * GV + threadIdx.x];
-      from_f(&o[(row * P.H + h) * V + v0 + threadIdx.x], sum);
+      const int64_t at = (row * P.H + h) * V + v0 + threadIdx.x;
+      if (P.flags & LTA_PASS_OUT_F32) ((float *)P.o)[at] = sum;
+      else from_f((elem *)P.o + at, sum);
     }
   }
   if (P.s1) {
@@ -244,9 +252,16 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
   P->Hkv = (int)p->num_kv_heads;
   P->K = (int)p->K;
   P->V = (int)p->V;
+  P->Hq = p->num_q_heads > 0 ? (int)p->num_q_heads : P->H;
+  P->flags = p->pass_flags;
   P->segments = segments < 1 ? 1 : segments;
   P->scale = p->scale;
   for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
 }
 
 }  // namespace lta_fwd_bf16_kany_vany__cuda_impl
+
+extern "C" int lta_fwd_bf16_kany_vany__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass) {
+  (void)p, (void)ws, (void)pass;
+  return 0; /* a forward kernel: no passes */
+}

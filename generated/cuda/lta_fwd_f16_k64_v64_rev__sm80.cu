@@ -20,6 +20,7 @@ extern "C" {
 extern "C" int lta_fwd_f16_k64_v64_rev__sm80(const lta_problem *p, const lta_cuda_exec *x);
 extern "C" size_t lta_fwd_f16_k64_v64_rev__sm80_workspace(const lta_problem *p, int segments);
 extern "C" int lta_fwd_f16_k64_v64_rev__sm80_segments(const lta_problem *p, int num_sms);
+extern "C" int lta_fwd_f16_k64_v64_rev__sm80_passes(const lta_problem *p, void *ws, lta_problem *pass);
 
 /* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
  * as one translation unit. */
@@ -117,7 +118,8 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   slot[0] = s;
   for (int r = 1; r < P.segments; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
-    const int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
     s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
@@ -204,7 +206,7 @@ struct Work {
   /* The rows of the sequence's first token in processing order, and the element step from one
    * processed token to the next (negative in reverse). */
   const elem *qb, *kb, *vb;
-  elem *ob;
+  int64_t o0; /* element index of the first token's output row (o is elem, or fp32 OUT_F32) */
   int64_t qstep, kstep, vstep, ostep;
 };
 
@@ -221,14 +223,14 @@ __device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
   w.chunk0 = per * seg < chunks ? per * seg : chunks;
   w.chunk1 = w.chunk0 + per < chunks ? w.chunk0 + per : chunks;
   const int64_t first = w.row0 + (w.len > 0 ? w.len - 1 : 0), dir = -1;
-  w.qstep = dir * P.H * K;
+  w.qstep = dir * P.Hq * K;
   w.kstep = dir * P.Hkv * K;
   w.vstep = dir * P.Hkv * V;
   w.ostep = dir * P.H * V;
-  w.qb = (const elem *)P.q + (first * P.H + w.h) * K;
+  w.qb = (const elem *)P.q + (first * P.Hq + w.h / (P.H / P.Hq)) * K;
   w.kb = (const elem *)P.k + (first * P.Hkv + w.hk) * K;
   w.vb = (const elem *)P.v + (first * P.Hkv + w.hk) * V + w.v0;
-  w.ob = (elem *)P.o + (first * P.H + w.h) * V + w.v0;
+  w.o0 = (first * P.H + w.h) * V + w.v0;
   return w;
 }
 
@@ -254,14 +256,15 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
   }
 }
 
-/* vhi + vlo = exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update,
+/* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
+ * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE),
  * eight elements (16 bytes) at a time. */
-__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L) {
+__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L, float vf) {
   constexpr int VV = VT / 8;
 #pragma unroll
   for (int x = threadIdx.x; x < C * VV; x += NT) {
     const int j = x / VV, col = (x % VV) * 8;
-    const float d = j < L ? sm.dd[L - 1 - j] : 0.0f;
+    const float d = j < L ? sm.dd[L - 1 - j] * vf : 0.0f;
     uint4 in = *reinterpret_cast<const uint4 *>(vt + j * VLD + col), hi, lo;
     const uint32_t *src = reinterpret_cast<const uint32_t *>(&in);
     uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
@@ -437,7 +440,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
     if (it + STAGES - 1 < n) load_chunk<false>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
     const elem *b = sm.stage(it);
-    decay_v(sm, b + 2 * C * QLD, L);
+    decay_v(sm, b + 2 * C * QLD, L, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f);
     __syncthreads();
     update_state(s, sm, b + C * QLD, sm.dd[L]);
   }
@@ -463,6 +466,9 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   __syncthreads();
   float up = round_state(s, sm);
   const int64_t n = w.chunk1 - w.chunk0;
+  /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
+  const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
+  const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
     if (st < n) load_chunk<true>(w, w.chunk0 + st, sm.stage(st));
@@ -507,7 +513,9 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
     /* Row factors of the inter-chunk term, and the decay mask of p (a select, never a product
      * with 0). */
     const int i0 = wm * 16 + lane / 4;
-    const float f0 = P.scale * sm.dd[i0 + 1] * up, f1 = P.scale * sm.dd[i0 + 9] * up;
+    /* 1 on a sequence's first chunk when its first token leaves the initial state undecayed. */
+    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
+    const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
 #pragma unroll
     for (int t = 0; t < OC / 8; t++) {
       acc[t][0] *= f0;
@@ -558,16 +566,26 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
                                           wn * OC + (lane % 4) * 2 + t * 8 + (e & 1));
       }
     }
-    decay_v(sm, vt, L);
+    decay_v(sm, vt, L, vf);
     __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
-    update_state(s, sm, kt, sm.dd[L]);
+    update_state(s, sm, kt, sm.dd[L - sh]);
     state_amax(s, sm);
     /* The output rows, two elements per store. */
-    elem *o0 = w.ob + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2, *o1 = o0 + 8 * w.ostep;
+    const int64_t oi = w.o0 + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2;
+    if (P.flags & LTA_PASS_OUT_F32) {
+      float *o0 = (float *)P.o + oi, *o1 = o0 + 8 * w.ostep;
 #pragma unroll
-    for (int t = 0; t < OC / 8; t++) {
-      if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
-      if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
+      for (int t = 0; t < OC / 8; t++) {
+        if (i0 < L) *reinterpret_cast<float2 *>(o0 + t * 8) = make_float2(acc[t][0], acc[t][1]);
+        if (i0 + 8 < L) *reinterpret_cast<float2 *>(o1 + t * 8) = make_float2(acc[t][2], acc[t][3]);
+      }
+    } else {
+      elem *o0 = (elem *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+#pragma unroll
+      for (int t = 0; t < OC / 8; t++) {
+        if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
+        if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
+      }
     }
     __syncthreads(); /* every warp's |S| max is in sm.amax */
     /* sb is free: every warp read it (q S) before the barrier above. */
@@ -654,9 +672,16 @@ static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int 
   P->Hkv = (int)p->num_kv_heads;
   P->K = (int)p->K;
   P->V = (int)p->V;
+  P->Hq = p->num_q_heads > 0 ? (int)p->num_q_heads : P->H;
+  P->flags = p->pass_flags;
   P->segments = segments < 1 ? 1 : segments;
   P->scale = p->scale;
   for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
 }
 
 }  // namespace lta_fwd_f16_k64_v64_rev__sm80_impl
+
+extern "C" int lta_fwd_f16_k64_v64_rev__sm80_passes(const lta_problem *p, void *ws, lta_problem *pass) {
+  (void)p, (void)ws, (void)pass;
+  return 0; /* a forward kernel: no passes */
+}

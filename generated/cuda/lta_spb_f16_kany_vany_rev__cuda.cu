@@ -18,6 +18,7 @@ extern "C" {
 extern "C" int lta_spb_f16_kany_vany_rev__cuda(const lta_problem *p, const lta_cuda_exec *x);
 extern "C" size_t lta_spb_f16_kany_vany_rev__cuda_workspace(const lta_problem *p, int segments);
 extern "C" int lta_spb_f16_kany_vany_rev__cuda_segments(const lta_problem *p, int num_sms);
+extern "C" int lta_spb_f16_kany_vany_rev__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass);
 
 namespace lta_spb_f16_kany_vany_rev__cuda_impl {
 
@@ -175,6 +176,13 @@ extern "C" int lta_spb_f16_kany_vany_rev__cuda_segments(const lta_problem *p, in
   (void)p;
   (void)num_sms;
   return 1; /* no time split */
+}
+
+extern "C" int lta_spb_f16_kany_vany_rev__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass) {
+  (void)p;
+  (void)ws;
+  (void)pass;
+  return 0; /* no forward passes of its own */
 }
 
 extern "C" size_t lta_spb_f16_kany_vany_rev__cuda_workspace(const lta_problem *p, int segments) {

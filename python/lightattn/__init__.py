@@ -53,6 +53,14 @@ def lightning_attn(query, key, value, layer_idx=None, num_layers=None, softmax_s
         ``(output [B, T, H, V] in the input dtype, final_state [N, H, K, V] float32)``, of the
         input's kind (numpy, torch, cupy, jax) and device.
 
+    Gradients (PyTorch): when query, key, value or initial_state requires a gradient, the
+    call is a torch.autograd.Function whose backward is the library's lta_backward, on the
+    inputs' device and current stream; it returns the gradients of those four for the
+    gradients of output and final_state. The decay and softmax_scale are constants: a tensor
+    of them that requires a gradient raises ValueError. No double backward (create_graph=True
+    raises RuntimeError). Where the library has no backward for the device (CUDA, in this
+    version), the backward raises its LightattnError.
+
     Raises:
         ValueError, TypeError: shapes, dtypes or devices that do not fit together.
         LightattnError: the library refused the call (``.status`` and its message, e.g.
@@ -80,6 +88,7 @@ def lightning_attn(query, key, value, layer_idx=None, num_layers=None, softmax_s
         ...
         lightattn.LightattnError: LTA_ERR_HEADS: lta_forward: num_kv_heads=3 does not divide ...
     """
+    _ops._constants(g_gamma=g_gamma, softmax_scale=softmax_scale)
     decay = _ops._decay(g_gamma, layer_idx, num_layers)
     args = (query, key, value, decay, softmax_scale, initial_state, reverse, cu_seqlens, isa,
             num_threads)

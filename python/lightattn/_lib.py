@@ -5,6 +5,7 @@ The library is looked up, in order, at $LIGHTATTN_LIBRARY (a file path), next to
 the usual prefixes). ForwardArgs mirrors `lta_forward_args` of lightattn.h field by field, in
 order, including the fields appended at its end (device, stream, workspace, workspace_bytes,
 state_indices): a library built before them reads only the leading part, which is the same.
+BackwardArgs mirrors `lta_backward_args` (the forward's arguments, then the gradients).
 """
 import ctypes
 import ctypes.util
@@ -60,6 +61,18 @@ class ForwardArgs(ctypes.Structure):
     ]
 
 
+class BackwardArgs(ctypes.Structure):
+    _fields_ = [
+        ("fwd", ForwardArgs),
+        ("d_o", ctypes.c_void_p),
+        ("d_final_state", ctypes.c_void_p),
+        ("d_q", ctypes.c_void_p),
+        ("d_k", ctypes.c_void_p),
+        ("d_v", ctypes.c_void_p),
+        ("d_initial_state", ctypes.c_void_p),
+    ]
+
+
 class LightattnError(Exception):
     """A call the library refused or failed: `status` is the lta_status name (e.g.
     "LTA_ERR_HEADS"), `code` its value, and the message is the library's lta_last_error()."""
@@ -112,6 +125,11 @@ def _declare(lib):
     lib.lta_last_error.restype = ctypes.c_char_p
     lib.lta_version.argtypes = []
     lib.lta_version.restype = ctypes.c_char_p
+    if hasattr(lib, "lta_backward"):
+        lib.lta_backward_args_init.argtypes = [P(BackwardArgs)]
+        lib.lta_backward_args_init.restype = None
+        lib.lta_backward.argtypes = [P(BackwardArgs)]
+        lib.lta_backward.restype = ctypes.c_int
     if hasattr(lib, "lta_forward_workspace_size"):
         lib.lta_forward_workspace_size.argtypes = [P(ForwardArgs), P(ctypes.c_size_t)]
         lib.lta_forward_workspace_size.restype = ctypes.c_int

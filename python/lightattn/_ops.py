@@ -98,15 +98,11 @@ def _host_g_gamma(g_gamma):
     return np.ascontiguousarray(np.asarray(g_gamma), dtype=np.float32)
 
 
-def _call(dtype, sizes, ptrs, decay, softmax_scale, reverse, isa, num_threads,
-          device=L.DEVICE_CPU, stream=0):
-    """Fills lta_forward_args and runs lta_forward(); raises LightattnError on refusal."""
+def _fill(a, dtype, sizes, ptrs, decay, softmax_scale, reverse, isa, num_threads, device, stream):
+    """Fills lta_forward_args a (initialised) for a call on ptrs = (q, k, v, o, s0, st, cu)."""
     B, T, H, Hkv, K, V, N = sizes
     q, k, v, o, s0, st, cu = ptrs
     g, layer_idx, num_layers = decay
-    a = L.ForwardArgs()
-    lib = L.lib()
-    lib.lta_forward_args_init(a)
     a.dtype = dtype
     a.batch, a.seqlen, a.num_heads, a.num_kv_heads, a.head_dim_k, a.head_dim_v = B, T, H, Hkv, K, V
     a.q, a.k, a.v, a.o = q, k, v, o
@@ -129,7 +125,35 @@ def _call(dtype, sizes, ptrs, decay, softmax_scale, reverse, isa, num_threads,
             raise L.LightattnError(10, "this liblightattn has no CUDA support (built without "
                                        "CUDA, or older than it): CUDA arrays cannot run on it")
         a.device, a.stream = device, stream or None
+
+
+def _call(dtype, sizes, ptrs, decay, softmax_scale, reverse, isa, num_threads,
+          device=L.DEVICE_CPU, stream=0):
+    """Fills lta_forward_args and runs lta_forward(); raises LightattnError on refusal."""
+    a = L.ForwardArgs()
+    lib = L.lib()
+    lib.lta_forward_args_init(a)
+    _fill(a, dtype, sizes, ptrs, decay, softmax_scale, reverse, isa, num_threads, device, stream)
     L.check(lib.lta_forward(a))
+
+
+def _call_backward(dtype, sizes, ptrs, grads, decay, softmax_scale, reverse, isa, num_threads,
+                   device=L.DEVICE_CPU, stream=0):
+    """Runs lta_backward() on the forward's inputs ptrs = (q, k, v, s0, cu) and grads = (d_o,
+    d_final_state, d_q, d_k, d_v, d_initial_state) (d_final_state, d_initial_state may be
+    None); raises LightattnError on refusal, also for a CUDA call while the library computes
+    the backward on the CPU only (its message says so)."""
+    lib = L.lib()
+    if not hasattr(lib, "lta_backward"):
+        raise L.LightattnError(10, "this liblightattn has no backward pass (lta_backward): it "
+                                   "predates it; install a newer one")
+    b = L.BackwardArgs()
+    lib.lta_backward_args_init(b)
+    q, k, v, s0, cu = ptrs
+    _fill(b.fwd, dtype, sizes, (q, k, v, None, s0, None, cu), decay, softmax_scale, reverse, isa,
+          num_threads, device, stream)
+    b.d_o, b.d_final_state, b.d_q, b.d_k, b.d_v, b.d_initial_state = grads
+    L.check(lib.lta_backward(b))
 
 
 def _decay(g_gamma, layer_idx, num_layers):
@@ -165,7 +189,9 @@ def _forward_numpy(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
 
 # ---- PyTorch (CPU or CUDA) ------------------------------------------------------------------
 
-def _forward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
+def _torch_prepare(q, k, v, decay, s0, cu):
+    """(dtype code, device, sizes, (q, k, v, s0, cu)): the tensors as the library reads them
+    (contiguous, s0 float32, cu int64 on q's device), after the checks of shapes and dtypes."""
     import torch
     codes = {torch.float32: L.F32, torch.float16: L.F16, torch.bfloat16: L.BF16}
     dev = _one_device(q, k, v, s0)
@@ -183,19 +209,50 @@ def _forward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
     if s0 is not None:
         s0 = s0.detach().to(torch.float32).contiguous()
     sizes = _shapes(q, k, v, s0, cu, decay[0])
+    return codes[q.dtype], dev, sizes, (q, k, v, s0, cu)
+
+
+def _torch_ptr(x):
+    return None if x is None else x.data_ptr()
+
+
+def _torch_run(dev, fn, *args):
+    """fn(*args, device, stream): on CUDA on the current stream of dev, as torch's operators."""
+    import torch
+    if dev.type != "cuda":
+        return fn(*args)
+    with torch.cuda.device(dev):
+        return fn(*args, L.DEVICE_CUDA, torch.cuda.current_stream(dev).cuda_stream)
+
+
+def _forward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
+    import torch
+    code, dev, sizes, (q, k, v, s0, cu) = _torch_prepare(q, k, v, decay, s0, cu)
     B, T, H, Hkv, K, V, N = sizes
     o = torch.empty((B, T, H, V), dtype=q.dtype, device=dev)
     st = torch.empty((N, H, K, V), dtype=torch.float32, device=dev)
-    ptr = lambda x: None if x is None else x.data_ptr()  # noqa: E731
-    ptrs = (ptr(q), ptr(k), ptr(v), ptr(o), ptr(s0), ptr(st), ptr(cu))
-    if dev.type == "cuda":
-        with torch.cuda.device(dev):
-            stream = torch.cuda.current_stream(dev).cuda_stream
-            _call(codes[q.dtype], sizes, ptrs, decay, scale, reverse, isa, threads,
-                  L.DEVICE_CUDA, stream)
-    else:
-        _call(codes[q.dtype], sizes, ptrs, decay, scale, reverse, isa, threads)
+    ptrs = tuple(_torch_ptr(x) for x in (q, k, v, o, s0, st, cu))
+    _torch_run(dev, _call, code, sizes, ptrs, decay, scale, reverse, isa, threads)
     return o, st
+
+
+def _backward_torch(q, k, v, decay, scale, s0, reverse, cu, isa, threads, d_o, d_st, want_ds0):
+    """(d_q, d_k, d_v, d_initial_state or None) of the call _forward_torch(q, k, v, ...) for
+    the gradients d_o of its output and d_st of its final state (None: zero)."""
+    import torch
+    code, dev, sizes, (q, k, v, s0, cu) = _torch_prepare(q, k, v, decay, s0, cu)
+    B, T, H, Hkv, K, V, N = sizes
+    if d_o is None:
+        d_o = torch.zeros((B, T, H, V), dtype=q.dtype, device=dev)
+    d_o = d_o.detach().to(q.dtype).contiguous()
+    if d_st is not None:
+        d_st = d_st.detach().to(torch.float32).contiguous()
+    d_q, d_k, d_v = (torch.empty_like(x) for x in (q, k, v))
+    d_s0 = torch.empty((N, H, K, V), dtype=torch.float32, device=dev) if want_ds0 else None
+    ptrs = tuple(_torch_ptr(x) for x in (q, k, v, s0, cu))
+    grads = tuple(_torch_ptr(x) for x in (d_o, d_st, d_q, d_k, d_v, d_s0))
+    _torch_run(dev, _call_backward, code, sizes, ptrs, grads, decay, scale, reverse, isa, threads)
+    return d_q, d_k, d_v, d_s0
 
 
 # ---- CuPy (CUDA) ----------------------------------------------------------------------------
@@ -278,7 +335,22 @@ def _forward(q, k, v, decay, scale, s0, reverse, cu, isa, threads):
     return fn(q, k, v, decay, scale, s0, reverse, cu, isa, threads)
 
 
-def _needs_autograd(*xs):
+def _constants(**xs):
+    """ValueError for a g_gamma or softmax_scale tensor that requires a gradient: the decay and
+    the scale are constants of the operation (SPEC section 2), and a parameter that silently
+    never learns is worse than a refusal."""
+    for name, x in xs.items():
+        if type(x).__module__.split(".")[0] == "torch" and x.requires_grad and _grad_enabled():
+            raise ValueError("lightattn: %s requires grad, but lightning_attn computes no gradient "
+                             "for it (a constant of the operation, read on the host); pass "
+                             "%s.detach()" % (name, name))
+
+
+def _grad_enabled():
     import torch
-    return torch.is_grad_enabled() and any(
+    return torch.is_grad_enabled()
+
+
+def _needs_autograd(*xs):
+    return _grad_enabled() and any(
         x is not None and getattr(x, "requires_grad", False) for x in xs)

@@ -1,8 +1,9 @@
 """Tests of the Python package: numpy against a double-precision numpy reference of SPEC
 section 1 on random inputs, the library's refusals as LightattnError with its message, the
-ctypes mirror of lta_forward_args against the header, the DLPack path, the docstring examples,
-and, where present, PyTorch (CPU, and CUDA against the CPU result). GPU tests skip, saying so,
-without a CUDA device.
+ctypes mirrors of lta_forward_args and lta_backward_args against the header, the DLPack path,
+the docstring examples, and, where present, PyTorch (CPU, and CUDA against the CPU result; the
+autograd backward against autograd through a float64 torch reference). GPU tests skip, saying
+so, without a CUDA device.
 
     python -m unittest discover -s python/tests -v     (LIGHTATTN_LIBRARY=path/to/liblightattn.so)
 """
@@ -218,16 +219,7 @@ class Binding(unittest.TestCase):
         present = [n for n in names if __import__("re").search(r"[\s,*]%s\s*[;,]" % n, body)]
         self.assertEqual(present, names[:len(present)], "the header's fields are a prefix")
         self.assertGreaterEqual(len(present), names.index("num_threads") + 1)
-        prog = '#include <stddef.h>\n#include <stdio.h>\n#include "lightattn.h"\nint main(void){'
-        prog += "".join('printf("%%zu\\n", offsetof(lta_forward_args, %s));' % n for n in present)
-        prog += 'printf("%zu\\n", sizeof(lta_forward_args)); return 0;}\n'
-        with tempfile.TemporaryDirectory() as d:
-            with open(os.path.join(d, "m.c"), "w") as f:
-                f.write(prog)
-            exe = os.path.join(d, "m")
-            subprocess.run([cc, "-I", os.path.dirname(HEADER), f.name, "-o", exe], check=True)
-            out = [int(x) for x in subprocess.run([exe], check=True, capture_output=True,
-                                                  text=True).stdout.split()]
+        out = self.offsets(cc, "lta_forward_args", present)
         want = [getattr(_lib.ForwardArgs, n).offset for n in present]
         self.assertEqual(out[:-1], want)
         if len(present) == len(names):
@@ -236,6 +228,36 @@ class Binding(unittest.TestCase):
             print("\nnote: lightattn.h has no %s yet (the planned CUDA fields): only the "
                   "leading fields were compared" % ", ".join(names[len(present):]),
                   file=sys.stderr)
+
+    @staticmethod
+    def offsets(cc, struct, fields):
+        """offsetof(struct, f) for each of fields, then sizeof(struct), as the C compiler
+        lays them out."""
+        prog = '#include <stddef.h>\n#include <stdio.h>\n#include "lightattn.h"\nint main(void){'
+        prog += "".join('printf("%%zu\\n", offsetof(%s, %s));' % (struct, n) for n in fields)
+        prog += 'printf("%%zu\\n", sizeof(%s)); return 0;}\n' % struct
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "m.c"), "w") as f:
+                f.write(prog)
+            exe = os.path.join(d, "m")
+            subprocess.run([cc, "-I", os.path.dirname(HEADER), f.name, "-o", exe], check=True)
+            return [int(x) for x in subprocess.run([exe], check=True, capture_output=True,
+                                                   text=True).stdout.split()]
+
+    def test_backward_struct_mirrors_header(self):
+        """lta_backward_args: the forward's arguments (the whole ForwardArgs), then the
+        gradients, at the header's offsets."""
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if not cc or not os.path.exists(HEADER):
+            self.skipTest("no C compiler or no lightattn.h (LIGHTATTN_HEADER) to compare with")
+        if not hasattr(_lib.lib(), "lta_backward"):
+            self.skipTest("this liblightattn predates lta_backward")
+        names = [f[0] for f in _lib.BackwardArgs._fields_]
+        out = self.offsets(cc, "lta_backward_args", names)
+        self.assertEqual(out, [getattr(_lib.BackwardArgs, n).offset for n in names] +
+                         [ctypes.sizeof(_lib.BackwardArgs)])
+        self.assertEqual(self.offsets(cc, "lta_forward_args", [])[-1],
+                         ctypes.sizeof(_lib.ForwardArgs))
 
     def test_device_field_reaches_the_library(self):
         """device = CUDA on host arrays: refused by the CUDA path (no GPU here, or host memory),
@@ -324,11 +346,212 @@ class TorchCPU(unittest.TestCase):
             self.assertLessEqual(rel_error(f(o), o_ref), 2e-5 if dt == torch.float32 else 1e-2)
             self.assertLessEqual(rel_error(f(st), s_ref), 2e-5)
 
-    def test_backward_refuses(self):
-        q = torch.randn(1, 4, 2, 8, requires_grad=True)
-        o, st = lightattn.lightning_attn(q, q.detach(), q.detach(), 1, 2)
-        with self.assertRaisesRegex(NotImplementedError, "backward"):
-            (o.sum() + st.sum()).backward()
+
+
+def torch_reference(q, k, v, g, scale, s0=None, reverse=False, cu=None):
+    """SPEC section 1 in float64 torch operations (q, k, v, s0 float64 tensors), so that
+    autograd through it gives the reference gradients. Checked against reference() above."""
+    B, T, H, K = q.shape
+    Hkv, V = k.shape[2], v.shape[3]
+    seqs = [(b, b * T, b * T + T) for b in range(B)] if cu is None else \
+        [(n, int(cu[n]), int(cu[n + 1])) for n in range(len(cu) - 1)]
+    qf = q.reshape(B * T, H, K)
+    kf, vf = (x.reshape(B * T, Hkv, -1).repeat_interleave(H // Hkv, dim=1) for x in (k, v))
+    lam = torch.exp(torch.as_tensor(np.asarray(g, np.float64))).view(H, 1, 1)
+    rows_out, states = [None] * (B * T), []
+    for n, r0, r1 in seqs:
+        S = torch.zeros((H, K, V), dtype=torch.float64) if s0 is None else s0[n]
+        for t in (range(r1 - 1, r0 - 1, -1) if reverse else range(r0, r1)):
+            S = lam * S + kf[t, :, :, None] * vf[t, :, None, :]
+            rows_out[t] = scale * torch.einsum("hk,hkv->hv", qf[t], S)
+        states.append(S)
+    return torch.stack(rows_out).reshape(B, T, H, V), torch.stack(states)
+
+
+if torch is not None:
+    TORCH_TOL = {torch.float32: 2e-5, torch.float16: 2e-3, torch.bfloat16: 1e-2}
+
+
+def grad_case(test, dt, B=2, T=37, H=4, Hkv=2, K=16, V=24, reverse=False, cu=None, state=True,
+              g=None, scale=None, layer=3, layers=24, outputs=("o", "st"), seed=0,
+              device="cpu"):
+    """lightning_attn's gradients of q, k, v, initial_state (for random gradients of the
+    outputs named in outputs) against autograd through torch_reference() in float64, fed the
+    same rounded inputs and output gradients. Errors are normalised by the largest reference
+    magnitude (SPEC section 4): d_q, d_k, d_v within the tolerance of their dtype (f32: 2e-5,
+    the fp32 accumulation of at most T * H / Hkv terms is ~1e-6 here; f16, bf16: the output
+    rounding, 2^-11 and 2^-8, plus accumulation), d_initial_state (fp32, accumulated in fp32
+    from the same rounded inputs) within 2e-5 for every dtype."""
+    gen = torch.Generator().manual_seed(seed)
+    rnd = lambda *shape: torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1  # noqa
+    q, k, v = rnd(B, T, H, K).to(dt), rnd(B, T, Hkv, K).to(dt), rnd(B, T, Hkv, V).to(dt)
+    N = B if cu is None else len(cu) - 1
+    s0 = (rnd(N, H, K, V) * 0.5).float() if state else None
+    d_o, d_st = rnd(B, T, H, V).to(dt), rnd(N, H, K, V).float()
+    ins = [x for x in (q, k, v, s0) if x is not None]
+    dev_ins = [x.to(device).requires_grad_() for x in ins]
+    dq, dk, dv = dev_ins[:3]
+    ds0 = dev_ins[3] if state else None
+    kw = dict(softmax_scale=scale, initial_state=ds0, reverse=reverse, cu_seqlens=cu)
+    if g is None:
+        o, st = lightattn.lightning_attn(dq, dk, dv, layer, layers, **kw)
+        g = seed_g(H, layer, layers)
+    else:
+        o, st = lightattn.lightning_attn(dq, dk, dv, g_gamma=g, **kw)
+    pick = {"o": (o, d_o.to(device)), "st": (st, d_st.to(device))}
+    got = torch.autograd.grad([pick[n][0] for n in outputs], dev_ins,
+                              [pick[n][1] for n in outputs])
+
+    ref_ins = [x.double().requires_grad_() for x in ins]
+    ro, rst = torch_reference(*ref_ins[:3], g, K ** -0.5 if scale is None else scale,
+                              ref_ins[3] if state else None, reverse, cu)
+    rpick = {"o": (ro, d_o.double()), "st": (rst, d_st.double())}
+    want = torch.autograd.grad([rpick[n][0] for n in outputs], ref_ins,
+                               [rpick[n][1] for n in outputs], allow_unused=True)
+    test.assertLessEqual(rel_error(o.detach().float().cpu(), ro.detach().numpy()),
+                         TORCH_TOL[dt], "output")
+    for name, x, gx, wx in zip(("d_q", "d_k", "d_v", "d_initial_state"), dev_ins, got, want):
+        test.assertEqual((gx.dtype, gx.shape, gx.device), (x.dtype, x.shape, x.device), name)
+        if wx is None:  # q does not reach final_state: its gradient is exactly zero
+            test.assertEqual(float(gx.abs().max()), 0.0, name)
+            continue
+        tol = 2e-5 if name == "d_initial_state" else TORCH_TOL[dt]
+        err = rel_error(gx.float().cpu(), wx.numpy())
+        test.assertLessEqual(err, tol, "%s (%s)" % (name, dt))
+        test.assertGreater(float(wx.abs().max()), 0, name)  # the gradient is there to compare
+    return o, st
+
+
+@unittest.skipIf(torch is None, "PyTorch is not installed: torch autograd tests skipped")
+class TorchBackwardCPU(unittest.TestCase):
+    """The autograd Function's backward (lta_backward) against autograd through a float64 torch
+    reference, on random inputs and random output gradients."""
+
+    def test_reference_is_the_forward(self):
+        rng = np.random.default_rng(4)
+        q, k, v = randn(rng, (1, 20, 4, 8), np.float32), randn(rng, (1, 20, 2, 8), np.float32), \
+            randn(rng, (1, 20, 2, 5), np.float32)
+        s0 = rng.uniform(-0.5, 0.5, (3, 4, 8, 5))
+        cu = [0, 7, 7, 20]
+        for reverse in (False, True):
+            o, st = torch_reference(*(torch.from_numpy(x).double() for x in (q, k, v)),
+                                    seed_g(4, 1, 4), 0.7, torch.from_numpy(s0), reverse, cu)
+            o_ref, s_ref = reference(q, k, v, seed_g(4, 1, 4), 0.7, s0, reverse, cu)
+            np.testing.assert_allclose(o.numpy(), o_ref, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(st.numpy(), s_ref, rtol=1e-12, atol=1e-12)
+
+    def test_dtypes_directions_gqa(self):
+        for i, dt in enumerate((torch.float32, torch.float16, torch.bfloat16)):
+            for reverse in (False, True):
+                with self.subTest(dtype=dt, reverse=reverse):
+                    grad_case(self, dt, reverse=reverse, seed=10 + 2 * i + reverse)
+
+    def test_varlen_with_empty_sequence_mqa(self):
+        cu = torch.tensor([0, 5, 5, 40, 41], dtype=torch.int32)
+        for reverse in (False, True):
+            with self.subTest(reverse=reverse):
+                grad_case(self, torch.float32, B=1, T=41, Hkv=1, cu=cu, reverse=reverse, seed=20)
+        grad_case(self, torch.bfloat16, B=1, T=41, cu=[0, 41], reverse=True, seed=21)
+
+    def test_one_output_used(self):
+        for outputs in (("o",), ("st",)):
+            for reverse in (False, True):
+                with self.subTest(outputs=outputs, reverse=reverse):
+                    grad_case(self, torch.float32, outputs=outputs, reverse=reverse, seed=30)
+
+    def test_decays_and_scale(self):
+        g = np.log(1 - 2.0 ** (-5 - np.arange(4))).astype(np.float32)  # RetNet's
+        grad_case(self, torch.float32, g=g, scale=1.0, state=False, seed=40)
+        grad_case(self, torch.float32, layer=0, layers=1, scale=0.3, seed=41)  # fast decay
+        grad_case(self, torch.float32, layer=24, layers=24, reverse=True, seed=42)  # no decay
+
+    def test_generated_head_dims(self):
+        grad_case(self, torch.float32, B=1, T=65, H=2, Hkv=2, K=64, V=64, seed=50)
+        grad_case(self, torch.bfloat16, B=1, T=70, H=2, Hkv=1, K=128, V=128, reverse=True,
+                  seed=51)
+
+    def test_only_some_inputs_require_grad(self):
+        gen = torch.Generator().manual_seed(60)
+        q, k, v = (torch.rand((1, 12, 2, 8), generator=gen) - 0.5 for _ in range(3))
+        s0 = torch.rand((1, 2, 8, 8), generator=gen) - 0.5
+        k.requires_grad_()
+        o, st = lightattn.lightning_attn(q, k, v, 1, 3, initial_state=s0)
+        (o.sum() + st.sum()).backward()
+        self.assertEqual((q.grad, v.grad, s0.grad), (None, None, None))
+        kr = k.detach().double().requires_grad_()
+        ro, rst = torch_reference(q.double(), kr, v.double(), seed_g(2, 1, 3), 8 ** -0.5,
+                                  s0.double())
+        (ro.sum() + rst.sum()).backward()
+        self.assertLessEqual(rel_error(k.grad, kr.grad.numpy()), 2e-5)
+        s0.requires_grad_()  # the state alone: the autograd path is taken for it
+        k.grad = None
+        _, st = lightattn.lightning_attn(q, k.detach(), v, 1, 3, initial_state=s0)
+        st.sum().backward()
+        lam = np.exp(seed_g(2, 1, 3).astype(np.float64))[None, :, None, None] ** 12
+        self.assertLessEqual(rel_error(s0.grad, np.broadcast_to(lam, s0.shape)), 2e-5)
+
+    def test_strided_inputs_and_float64_state(self):
+        gen = torch.Generator().manual_seed(70)
+        base = (torch.rand((1, 6, 9, 2), generator=gen) - 0.5).requires_grad_()
+        q = base.transpose(1, 3)  # [1, 2, 9, 6]: a view, copied to contiguous memory
+        s0 = (torch.rand((1, 9, 6, 6), generator=gen, dtype=torch.float64) - 0.5)
+        s0.requires_grad_()
+        o, st = lightattn.lightning_attn(q, q, q, 0, 2, initial_state=s0, reverse=True)
+        (o * o).sum().backward()
+        self.assertEqual((base.grad.shape, s0.grad.dtype), (base.shape, torch.float64))
+        br, sr = base.detach().double().requires_grad_(), s0.detach().clone().requires_grad_()
+        qr = br.transpose(1, 3)
+        ro, _ = torch_reference(qr, qr, qr, seed_g(9, 0, 2), 6 ** -0.5, sr, True)
+        (ro * ro).sum().backward()
+        self.assertLessEqual(rel_error(base.grad, br.grad.numpy()), 2e-5)
+        self.assertLessEqual(rel_error(s0.grad, sr.grad.numpy()), 2e-5)
+
+    def test_constants_get_no_gradient(self):
+        q = torch.rand((1, 4, 2, 8), requires_grad=True)
+        g = torch.zeros(2, requires_grad=True)
+        with self.assertRaisesRegex(ValueError, "g_gamma requires grad"):
+            lightattn.lightning_attn(q, q, q, g_gamma=g)
+        with self.assertRaisesRegex(ValueError, "softmax_scale requires grad"):
+            lightattn.lightning_attn(q, q, q, 1, 2,
+                                     softmax_scale=torch.ones((), requires_grad=True))
+        o, _ = lightattn.lightning_attn(q, q, q, g_gamma=g.detach())  # a constant decay is fine
+        self.assertTrue(o.requires_grad)
+        with torch.no_grad():
+            lightattn.lightning_attn(q, q, q, g_gamma=g)
+
+    def test_no_double_backward(self):
+        q = torch.rand((1, 4, 2, 8), requires_grad=True)
+        o, _ = lightattn.lightning_attn(q, q, q, 1, 2)
+        with self.assertRaisesRegex(RuntimeError, "no double backward"):
+            torch.autograd.grad(o.sum(), q, create_graph=True)
+
+    def test_in_place_change_after_forward(self):
+        q = torch.rand((1, 4, 2, 8), requires_grad=True)
+        k = torch.rand((1, 4, 2, 8))
+        o, _ = lightattn.lightning_attn(q, k, k, 1, 2)
+        k.add_(1)  # the saved input changed: the backward refuses it (torch's version check)
+        with self.assertRaisesRegex(RuntimeError, "modified by an inplace operation"):
+            o.sum().backward()
+
+    def test_backward_refusal_reaches_python(self):
+        """A CUDA backward call on host arrays is refused by the library (today: the backward
+        is CPU only; with a CUDA backward: host memory), the message naming lta_backward and
+        the device, nothing written."""
+        from lightattn import _ops
+        x = np.zeros((2, 5, 4, 8), np.float32)
+        out = [np.full((2, 5, 4, 8), 7, np.float32) for _ in range(3)]
+        if not lightattn.has_cuda():
+            self.skipTest("this liblightattn has no CUDA support")
+        with self.assertRaises(LightattnError) as cm:
+            _ops._call_backward(_lib.F32, (2, 5, 4, 4, 8, 8, 2),
+                                (x.ctypes.data, x.ctypes.data, x.ctypes.data, None, None),
+                                (x.ctypes.data, None) + tuple(a.ctypes.data for a in out) + (None,),
+                                (None, 1, 2), None, False, "auto", 0, _lib.DEVICE_CUDA, 0)
+        self.assertIn(cm.exception.status,
+                      ("LTA_ERR_UNSUPPORTED", "LTA_ERR_MEMORY_SPACE", "LTA_ERR_CUDA"))
+        self.assertIn("lta_backward: ", str(cm.exception))
+        self.assertIn("device", str(cm.exception))
+        self.assertTrue(all((a == 7).all() for a in out), "a refused call wrote its output")
 
 
 class _Driver:
@@ -506,6 +729,31 @@ class TorchCUDA(unittest.TestCase):
         self.assertLessEqual(rel_error(f(og), o_ref), 1e-2)
         self.assertLessEqual(rel_error(f(sg), s_ref), 2e-5)
         self.assertLessEqual(rel_error(f(oc), o_ref), 1e-2)
+
+    def test_backward_on_gpu(self):
+        """The autograd backward on CUDA tensors calls lta_backward as on the CPU. While the
+        library computes the backward on the CPU only, its refusal must reach the caller as
+        LightattnError (then the rest says it is skipped); once it computes it, the gradients
+        must match the float64 reference like the CPU's."""
+        try:
+            grad_case(self, torch.float32, device="cuda", seed=80)
+        except LightattnError as e:
+            self.assertEqual(e.status, "LTA_ERR_UNSUPPORTED")
+            self.assertIn("lta_backward: ", str(e))
+            self.assertIn("CUDA", str(e))
+            self.skipTest("the library refuses the CUDA backward (%s): GPU gradients not "
+                          "tested" % e)
+        for i, (dt, reverse) in enumerate(self.cases()):
+            with self.subTest(dtype=dt, reverse=reverse):
+                grad_case(self, dt, B=2, T=300, H=8, Hkv=4, K=128, V=128, reverse=reverse,
+                          device="cuda", seed=81 + i)
+                grad_case(self, dt, B=1, T=200, H=4, Hkv=1, K=64, V=32, reverse=reverse,
+                          cu=torch.tensor([0, 50, 50, 199, 200]), device="cuda", seed=91 + i)
+        s = torch.cuda.Stream()
+        with torch.cuda.stream(s):  # forward and backward on a side stream
+            grad_case(self, torch.bfloat16, B=1, T=129, H=2, K=48, V=80, outputs=("o",),
+                      device="cuda", seed=99)
+        s.synchronize()
 
     def test_refusal_on_gpu(self):
         q = torch.zeros((2, 5, 4, 8), device="cuda")

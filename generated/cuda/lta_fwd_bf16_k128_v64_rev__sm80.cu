@@ -1,0 +1,670 @@
+/* Auto-generated file. Do not edit!
+ *   Template:  templates/cuda_fwd.cu.lt
+ *   Kernel:    lta_fwd_bf16_k128_v64_rev__sm80
+ *   Key:       op=fwd dtype=bf16 K=128 V=64 H=any dir=rev target=sm80
+ *   Generator: lta-gen (gen/), from the kernel spec; regenerate, never edit.
+ * One file per kernel: each specialization is compiled with its own ISA flags
+ * and only what a template or key change touches is rebuilt.
+ */
+#include <atomic>
+
+#include <cuda_runtime.h>
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <stdint.h>
+
+extern "C" {
+#include "lta_cuda_kernel.h"
+}
+
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80(const lta_problem *p, const lta_cuda_exec *x);
+extern "C" size_t lta_fwd_bf16_k128_v64_rev__sm80_workspace(const lta_problem *p, int segments);
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80_segments(const lta_problem *p, int num_sms);
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80_passes(const lta_problem *p, void *ws, lta_problem *pass);
+
+/* Everything of this kernel lives in its own namespace: a bundle compiles several kernel files
+ * as one translation unit. */
+namespace lta_fwd_bf16_k128_v64_rev__sm80_impl {
+
+typedef __nv_bfloat16 elem;
+
+__device__ __forceinline__ float to_f(float x) { return x; }
+__device__ __forceinline__ float to_f(__half x) { return __half2float(x); }
+__device__ __forceinline__ float to_f(__nv_bfloat16 x) { return __bfloat162float(x); }
+__device__ __forceinline__ void from_f(float *d, float x) { *d = x; }
+__device__ __forceinline__ void from_f(__half *d, float x) { *d = __float2half_rn(x); }
+__device__ __forceinline__ void from_f(__nv_bfloat16 *d, float x) { *d = __float2bfloat16_rn(x); }
+
+/* Tokens [*row0, *row0 + *len) of sequence n on the flattened [batch * seqlen] axis. */
+__device__ __forceinline__ void seq_rows(const lta_cuda_params &P, int64_t n, int64_t *row0,
+                                         int64_t *len) {
+  if (P.cu) {
+    *row0 = P.cu[n];
+    *len = P.cu[n + 1] - P.cu[n];
+  } else {
+    *row0 = n * P.seqlen;
+    *len = P.seqlen;
+  }
+}
+
+/* cu_seqlens lives in device memory, where the host cannot check it without a synchronisation:
+ * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = seqlen) and, if it is malformed,
+ * returns before writing anything, so that a bad array can never send a block out of bounds. */
+__device__ bool seqlens_ok(const lta_cuda_params &P) {
+  if (!P.cu) return true;
+  int bad = 0;
+  for (int64_t i = threadIdx.x; i <= P.num_seqs; i += blockDim.x) {
+    const int64_t c = P.cu[i];
+    if (i == 0 ? c != 0 : c < P.cu[i - 1]) bad = 1;
+    if (i == P.num_seqs && c != P.seqlen) bad = 1;
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
+/* The state slot of sequence n: n itself, or P.si[n] with a pool (negative: skip it). */
+__device__ __forceinline__ int64_t state_slot(const lta_cuda_params &P, int64_t n) {
+  return P.si ? P.si[n] : n;
+}
+
+/* Ints of the hash table pool_ok() keeps in shared memory: 2N rounded up to a power of two. */
+__host__ __device__ inline int pool_table(int64_t num_seqs) {
+  int t = 1;
+  while (t < 2 * num_seqs) t <<= 1;
+  return t;
+}
+
+/* A pool's indices live in device memory too: every block checks them (each below the slot
+ * count, no non-negative one repeated) before writing anything, with an open-addressing table
+ * of pool_table(N) ints in shared memory. */
+__device__ bool pool_ok(const lta_cuda_params &P, int *table) {
+  if (!P.si) return true;
+  const int size = pool_table(P.num_seqs);
+  for (int i = threadIdx.x; i < size; i += blockDim.x) table[i] = -1;
+  __syncthreads();
+  int bad = 0;
+  for (int64_t n = threadIdx.x; n < P.num_seqs && !bad; n += blockDim.x) {
+    const int64_t s = P.si[n];
+    if (s >= P.slots) bad = 1;
+    if (s < 0 || bad) continue;
+    unsigned h = ((unsigned)s * 2654435761u) & (unsigned)(size - 1);
+    for (;;) {
+      const int prev = atomicCAS(&table[h], -1, (int)s);
+      if (prev == -1) break;
+      if (prev == (int)s) {
+        bad = 1;
+        break;
+      }
+      h = (h + 1) & (unsigned)(size - 1);
+    }
+  }
+  return __syncthreads_or(bad) == 0;
+}
+
+/* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
+ * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
+ * which the states kernel left in slot s). One thread per state element. */
+__global__ void combine_kernel(lta_cuda_params P, int chunk) {
+  const int64_t KV = (int64_t)P.K * P.V;
+  const int64_t pair = blockIdx.x, n = pair / P.H;
+  const int h = (int)(pair % P.H);
+  const int64_t e = (int64_t)blockIdx.y * blockDim.x + threadIdx.x;
+  if (!seqlens_ok(P) || e >= KV) return;
+  int64_t row0, len;
+  seq_rows(P, n, &row0, &len);
+  const int64_t chunks = (len + chunk - 1) / chunk;
+  const int64_t per = (chunks + P.segments - 1) / P.segments; /* chunks per run */
+  float *slot = P.ws + pair * P.segments * KV + e;
+  float s = P.s0 ? P.s0[pair * KV + e] : 0.0f;
+  slot[0] = s;
+  for (int r = 1; r < P.segments; r++) {
+    const int64_t first = (int64_t)(r - 1) * per * chunk;
+    int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
+    if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
+    s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
+    slot[(int64_t)r * KV] = s;
+  }
+}
+
+/* ---- tile shapes of lta_fwd_bf16_k128_v64_rev__sm80; blocks a multiprocessor holds: 2 ----
+ * chunk C=32 tokens; V tile VT=64 of V=64; 4 warps; output tile per warp 16 x 32
+ * (2 x 2 warps); state tile per warp 32 x 64 (4 x 1 warps); 2 pipeline stages. */
+constexpr int K = 128, V = 64, C = 32, VT = 64, VTILES = V / VT, NT = 128;
+constexpr int WN = 2, OC = 32, SMR = 4, SR = 32, SC = 64, STAGES = 2;
+/* Shared-memory rows are padded by 16 bytes, so that the 8 rows an ldmatrix reads fall in
+ * distinct banks. */
+constexpr int QLD = K + 8, VLD = VT + 8;
+constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
+constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
+                              + sizeof(float) * (C + 1 + NT / 32);
+
+__device__ __forceinline__ uint32_t smem_addr(const void *p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
+
+/* 16 bytes global -> shared, zero-filled when !valid (padded rows of a partial chunk). */
+__device__ __forceinline__ void cp_async16(void *dst, const void *src, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem_addr(dst)), "l"(src),
+               "r"(valid ? 16 : 0));
+}
+__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+
+__device__ __forceinline__ void ldsm_x4(uint32_t r[4], const void *p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+}
+__device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], const void *p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+}
+
+/* d += a (16x16, row) * b (16x8, col), fp32 accumulation. */
+__device__ __forceinline__ void mma(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
+  /* Not volatile: registers only, so the compiler may schedule it among the shared loads. */
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 "
+               "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+__device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+  __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<uint32_t *>(&v);
+}
+
+__device__ __forceinline__ float2 unpack2(uint32_t u) {
+  __nv_bfloat162 v = *reinterpret_cast<__nv_bfloat162 *>(&u);
+  return __bfloat1622float2(v);
+}
+
+/* The shared-memory layout of a block. */
+struct Smem {
+  elem *stages;        /* STAGES x (q [C][QLD], k [C][QLD], v [C][VLD]) */
+  elem *vhi, *vlo;     /* the chunk's decayed v tile as hi + lo, [C][VLD] */
+  elem *sb;            /* the state rounded to elem (f16: scaled by 2^-e), [K][VLD] */
+  float *dd;           /* dd[m] = exp(g m), m = 0..C */
+  float *amax;         /* per-warp largest |S| (f16 scaling) */
+  __device__ Smem(char *base) {
+    elem *e = reinterpret_cast<elem *>(base);
+    stages = e;
+    vhi = e + STAGES * STAGE_ELEMS;
+    vlo = vhi + C * VLD;
+    sb = vlo + C * VLD;
+    dd = reinterpret_cast<float *>(sb + K * VLD);
+    amax = dd + C + 1;
+  }
+  __device__ __forceinline__ elem *stage(int64_t i) const { return stages + (int)(i % STAGES) * STAGE_ELEMS; }
+};
+
+/* Where a block's work lies: sequence, head, V tile and the run of chunks it owns. */
+struct Work {
+  int64_t pair, row0, len, chunk0, chunk1;
+  int h, hk, v0, seg;
+  float g;
+  /* The rows of the sequence's first token in processing order, and the element step from one
+   * processed token to the next (negative in reverse). */
+  const elem *qb, *kb, *vb;
+  int64_t o0; /* element index of the first token's output row (o is elem, or fp32 OUT_F32) */
+  int64_t qstep, kstep, vstep, ostep;
+};
+
+__device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
+  Work w;
+  w.pair = blockIdx.x / VTILES;
+  w.v0 = (int)(blockIdx.x % VTILES) * VT;
+  w.h = (int)(w.pair % P.H);
+  w.hk = w.h / (P.H / P.Hkv);
+  w.g = P.g[w.h];
+  w.seg = seg;
+  seq_rows(P, w.pair / P.H, &w.row0, &w.len);
+  const int64_t chunks = (w.len + C - 1) / C, per = (chunks + P.segments - 1) / P.segments;
+  w.chunk0 = per * seg < chunks ? per * seg : chunks;
+  w.chunk1 = w.chunk0 + per < chunks ? w.chunk0 + per : chunks;
+  const int64_t first = w.row0 + (w.len > 0 ? w.len - 1 : 0), dir = -1;
+  w.qstep = dir * P.Hq * K;
+  w.kstep = dir * P.Hkv * K;
+  w.vstep = dir * P.Hkv * V;
+  w.ostep = dir * P.H * V;
+  w.qb = (const elem *)P.q + (first * P.Hq + w.h / (P.H / P.Hq)) * K;
+  w.kb = (const elem *)P.k + (first * P.Hkv + w.hk) * K;
+  w.vb = (const elem *)P.v + (first * P.Hkv + w.hk) * V + w.v0;
+  w.o0 = (first * P.H + w.h) * V + w.v0;
+  return w;
+}
+
+/* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. */
+template <bool WITH_Q>
+__device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
+  const int64_t L = w.len - c * C, t0 = c * C;
+  constexpr int QV = K / 8, VV = VT / 8; /* 16-byte vectors per row */
+#pragma unroll
+  for (int x = threadIdx.x; x < C * QV; x += NT) {
+    const int i = x / QV, col = (x % QV) * 8;
+    const bool ok = i < L;
+    const int64_t t = ok ? t0 + i : 0;
+    if (WITH_Q) cp_async16(b + i * QLD + col, w.qb + t * w.qstep + col, ok);
+    cp_async16(b + C * QLD + i * QLD + col, w.kb + t * w.kstep + col, ok);
+  }
+#pragma unroll
+  for (int x = threadIdx.x; x < C * VV; x += NT) {
+    const int i = x / VV, col = (x % VV) * 8;
+    const bool ok = i < L;
+    const int64_t t = ok ? t0 + i : 0;
+    cp_async16(b + 2 * C * QLD + i * VLD + col, w.vb + t * w.vstep + col, ok);
+  }
+}
+
+/* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
+ * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE),
+ * eight elements (16 bytes) at a time. */
+__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L, float vf) {
+  constexpr int VV = VT / 8;
+#pragma unroll
+  for (int x = threadIdx.x; x < C * VV; x += NT) {
+    const int j = x / VV, col = (x % VV) * 8;
+    const float d = j < L ? sm.dd[L - 1 - j] * vf : 0.0f;
+    uint4 in = *reinterpret_cast<const uint4 *>(vt + j * VLD + col), hi, lo;
+    const uint32_t *src = reinterpret_cast<const uint32_t *>(&in);
+    uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+      const float2 f = unpack2(src[e]);
+      const float a = j < L ? f.x * d : 0.0f, b = j < L ? f.y * d : 0.0f;
+      h[e] = pack2(a, b);
+      const float2 r = unpack2(h[e]);
+      l[e] = pack2(a - r.x, b - r.y);
+    }
+    *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
+    *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
+  }
+}
+
+/* s = exp(g L) s + k^T (vhi + vlo) on this warp's SR x SC state tile. */
+__device__ __forceinline__ void update_state(float s[SR / 16][SC / 8][4], const Smem &sm,
+                                             const elem *kt, float decay_L) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR, c0 = (warp / SMR) * SC;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) s[mt][nt][e] *= decay_L;
+#pragma unroll
+  for (int kc = 0; kc < C / 16; kc++) {
+    uint32_t a[SR / 16][4];
+    const int m = lane >> 3;
+#pragma unroll
+    for (int mt = 0; mt < SR / 16; mt++)
+      ldsm_x4_t(a[mt], kt + (kc * 16 + (lane & 7) + (m >> 1) * 8) * QLD + r0 + mt * 16 + (m & 1) * 8);
+#pragma unroll
+    for (int np = 0; np < SC / 16; np++) {
+      uint32_t bh[4], bl[4];
+      const int off = (kc * 16 + (lane & 7) + (m & 1) * 8) * VLD + c0 + np * 16 + (m >> 1) * 8;
+      ldsm_x4_t(bh, sm.vhi + off);
+      ldsm_x4_t(bl, sm.vlo + off);
+#pragma unroll
+      for (int mt = 0; mt < SR / 16; mt++) {
+        mma(s[mt][2 * np], a[mt], bh[0], bh[1]);
+        mma(s[mt][2 * np + 1], a[mt], bh[2], bh[3]);
+        mma(s[mt][2 * np], a[mt], bl[0], bl[1]);
+        mma(s[mt][2 * np + 1], a[mt], bl[2], bl[3]);
+      }
+    }
+  }
+}
+
+/* The block's state tile from global fp32 memory (NULL: zeros) into the warps' registers. */
+__device__ __forceinline__ void load_state(float s[SR / 16][SC / 8][4], const float *src,
+                                           const Work &w) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8 + (e & 1);
+        s[mt][nt][e] = src ? src[(int64_t)r * V + w.v0 + c] : 0.0f;
+      }
+}
+
+__device__ __forceinline__ void store_state(const float s[SR / 16][SC / 8][4], float *dst,
+                                            const Work &w) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e += 2) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
+        *reinterpret_cast<float2 *>(dst + (int64_t)r * V + w.v0 + c) =
+            make_float2(s[mt][nt][e], s[mt][nt][e + 1]);
+      }
+}
+
+/* Rounds the state to elem into sm.sb for the next chunk's q S. f16: scaled by 2^-e so that
+ * its largest entry stays below 2^15 (each warp's |S| max is in sm.amax); returns 2^e. */
+__device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], const Smem &sm) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+  float inv = 1.0f, up = 1.0f;
+#pragma unroll
+  for (int mt = 0; mt < SR / 16; mt++)
+#pragma unroll
+    for (int nt = 0; nt < SC / 8; nt++)
+#pragma unroll
+      for (int e = 0; e < 4; e += 2) {
+        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
+        *reinterpret_cast<uint32_t *>(sm.sb + r * VLD + c) =
+            pack2(s[mt][nt][e] * inv, s[mt][nt][e + 1] * inv);
+      }
+  return up;
+}
+
+/* This warp's largest |S| into sm.amax[warp] (f16 only; NaN counts as 0). */
+__device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], const Smem &sm) {
+  (void)s;
+  (void)sm;
+}
+
+/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks). */
+__device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = (float)exp((double)g * m);
+}
+
+/* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
+constexpr uint32_t kExp2 = 0x7f807f80u;
+
+/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): the sum
+ * of p[i][j] v[j][c] over the j <= i of the block where v[j][c] is not finite, with
+ * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand.
+ * Not inlined, and taking scalars only: the main loop's registers stay as they were. */
+__device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, const elem *vt,
+                                               const float *dd, float scale, int j0, int i, int c) {
+  float sum = 0.0f;
+  for (int j = j0; j <= i; j++) {
+    const float vv = to_f(vt[j * VLD + c]);
+    if (isfinite(vv)) continue;
+    float dot = 0.0f;
+    for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[i * QLD + kk]), to_f(kt[j * QLD + kk]), dot);
+    elem p;
+    from_f(&p, scale * dd[i - j] * dot);
+    sum = fmaf(to_f(p), vv, sum);
+  }
+  return sum;
+}
+
+/* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
+ * seg + 1, for the combine kernel. */
+__global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
+  extern __shared__ __align__(16) char smem_raw[];
+  const Smem sm(smem_raw);
+  if (!seqlens_ok(P)) return;
+  const Work w = block_work(P, blockIdx.y);
+  fill_decays(sm, w.g);
+  float s[SR / 16][SC / 8][4];
+  load_state(s, nullptr, w);
+  const int64_t n = w.chunk1 - w.chunk0;
+#pragma unroll
+  for (int st = 0; st < STAGES - 1; st++) {
+    if (st < n) load_chunk<false>(w, w.chunk0 + st, sm.stage(st));
+    cp_commit();
+  }
+  for (int64_t it = 0; it < n; it++) {
+    const int64_t c = w.chunk0 + it;
+    const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    if (it + STAGES - 1 < n) load_chunk<false>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    cp_commit();
+    const elem *b = sm.stage(it);
+    decay_v(sm, b + 2 * C * QLD, L, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f);
+    __syncthreads();
+    update_state(s, sm, b + C * QLD, sm.dd[L]);
+  }
+  const int64_t KV = (int64_t)K * V;
+  store_state(s, P.ws + (w.pair * P.segments + w.seg + 1) * KV, w);
+}
+
+/* The outputs (and the final states) of one run of chunks per block. */
+__global__ void __launch_bounds__(NT, 2) main_kernel(lta_cuda_params P) {
+  extern __shared__ __align__(16) char smem_raw[];
+  const Smem sm(smem_raw);
+  if (!seqlens_ok(P)) return;
+  const Work w = block_work(P, blockIdx.y);
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
+  fill_decays(sm, w.g);
+  const int64_t KV = (int64_t)K * V;
+  const float *entering = P.segments > 1 ? P.ws + (w.pair * P.segments + w.seg) * KV
+                                         : (P.s0 ? P.s0 + w.pair * KV : nullptr);
+  float s[SR / 16][SC / 8][4];
+  load_state(s, entering, w);
+  state_amax(s, sm);
+  __syncthreads();
+  float up = round_state(s, sm);
+  const int64_t n = w.chunk1 - w.chunk0;
+  /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
+  const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
+  const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
+#pragma unroll
+  for (int st = 0; st < STAGES - 1; st++) {
+    if (st < n) load_chunk<true>(w, w.chunk0 + st, sm.stage(st));
+    cp_commit();
+  }
+  for (int64_t it = 0; it < n; it++) {
+    const int64_t c = w.chunk0 + it;
+    const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    if (it + STAGES - 1 < n) load_chunk<true>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
+    cp_commit();
+    const elem *qt = sm.stage(it), *kt = qt + C * QLD, *vt = kt + C * QLD;
+
+    /* o = q S (inter-chunk) and p = q k^T (intra-chunk), over k16 steps of K. */
+    float acc[OC / 8][4], pc[C / 8][4];
+#pragma unroll
+    for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
+#pragma unroll
+    for (int t = 0; t < C / 8; t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
+    const int m = lane >> 3;
+#pragma unroll
+    for (int kk = 0; kk < K / 16; kk++) {
+      uint32_t a[4];
+      ldsm_x4(a, qt + (wm * 16 + (lane & 15)) * QLD + kk * 16 + (lane >> 4) * 8);
+#pragma unroll
+      for (int np = 0; np < OC / 16; np++) {
+        uint32_t b[4];
+        ldsm_x4_t(b, sm.sb + (kk * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
+        mma(acc[2 * np], a, b[0], b[1]);
+        mma(acc[2 * np + 1], a, b[2], b[3]);
+      }
+#pragma unroll
+      for (int jp = 0; jp < C / 16; jp++) {
+        if (jp > wm) break; /* causal: key rows past this warp's query rows */
+        uint32_t b[4];
+        ldsm_x4(b, kt + (jp * 16 + (lane & 7) + (m >> 1) * 8) * QLD + kk * 16 + (m & 1) * 8);
+        mma(pc[2 * jp], a, b[0], b[1]);
+        mma(pc[2 * jp + 1], a, b[2], b[3]);
+      }
+    }
+    /* Row factors of the inter-chunk term, and the decay mask of p (a select, never a product
+     * with 0). */
+    const int i0 = wm * 16 + lane / 4;
+    /* 1 on a sequence's first chunk when its first token leaves the initial state undecayed. */
+    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
+    const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
+#pragma unroll
+    for (int t = 0; t < OC / 8; t++) {
+      acc[t][0] *= f0;
+      acc[t][1] *= f0;
+      acc[t][2] *= f1;
+      acc[t][3] *= f1;
+    }
+#pragma unroll
+    for (int jp = 0; jp < C / 16; jp++) {
+      if (jp > wm) break;
+      uint32_t a[4];
+#pragma unroll
+      for (int half = 0; half < 2; half++) {
+        float *t = pc[2 * jp + half];
+        const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
+        const float p0 = i0 >= j ? P.scale * sm.dd[i0 - j] * t[0] : 0.0f;
+        const float p1 = i0 >= j + 1 ? P.scale * sm.dd[i0 - j - 1] * t[1] : 0.0f;
+        const float p2 = i0 + 8 >= j ? P.scale * sm.dd[i0 + 8 - j] * t[2] : 0.0f;
+        const float p3 = i0 + 8 >= j + 1 ? P.scale * sm.dd[i0 + 7 - j] * t[3] : 0.0f;
+        a[2 * half] = pack2(p0, p1);
+        a[2 * half + 1] = pack2(p2, p3);
+      }
+      /* o += p v over this k16 step of j. On the diagonal block p is 0 above the diagonal, and
+       * 0 * Inf would be NaN: there an Inf or NaN of v enters as 0, and the rare fix-up below
+       * adds its products at and below the diagonal only. */
+      uint32_t nonfinite = 0;
+#pragma unroll
+      for (int np = 0; np < OC / 16; np++) {
+        uint32_t b[4];
+        ldsm_x4_t(b, vt + (jp * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
+        if (jp == wm) {
+#pragma unroll
+          for (int r = 0; r < 4; r++) {
+            const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
+            b[r] &= ~bad;
+            nonfinite |= bad;
+          }
+        }
+        mma(acc[2 * np], a, b[0], b[1]);
+        mma(acc[2 * np + 1], a, b[2], b[3]);
+      }
+      if (jp == wm && __any_sync(0xffffffffu, nonfinite != 0)) {
+#pragma unroll
+        for (int t = 0; t < OC / 8; t++)
+#pragma unroll
+          for (int e = 0; e < 4; e++)
+            acc[t][e] += nonfinite_v_term(qt, kt, vt, sm.dd, P.scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
+                                          wn * OC + (lane % 4) * 2 + t * 8 + (e & 1));
+      }
+    }
+    decay_v(sm, vt, L, vf);
+    __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
+    update_state(s, sm, kt, sm.dd[L - sh]);
+    state_amax(s, sm);
+    /* The output rows, two elements per store. */
+    const int64_t oi = w.o0 + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2;
+    if (P.flags & LTA_PASS_OUT_F32) {
+      float *o0 = (float *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+#pragma unroll
+      for (int t = 0; t < OC / 8; t++) {
+        if (i0 < L) *reinterpret_cast<float2 *>(o0 + t * 8) = make_float2(acc[t][0], acc[t][1]);
+        if (i0 + 8 < L) *reinterpret_cast<float2 *>(o1 + t * 8) = make_float2(acc[t][2], acc[t][3]);
+      }
+    } else {
+      elem *o0 = (elem *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+#pragma unroll
+      for (int t = 0; t < OC / 8; t++) {
+        if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
+        if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
+      }
+    }
+    /* sb is free: every warp read it (q S) before the barrier above. */
+    up = round_state(s, sm);
+  }
+  cp_wait<0>();
+  if (P.s1 && w.seg == P.segments - 1) store_state(s, P.s1 + w.pair * KV, w);
+}
+
+
+/* Blocks of the main kernel a multiprocessor holds at once (asked once; 0 until known). */
+static int blocks_per_sm() {
+  static std::atomic<int> cached(0);
+  int n = cached.load(std::memory_order_relaxed);
+  if (n > 0) return n;
+  if (cudaFuncSetAttribute(main_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                           (int)SMEM_BYTES) != cudaSuccess ||
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, main_kernel, NT, SMEM_BYTES) != cudaSuccess) {
+    cudaGetLastError();
+    return 1;
+  }
+  n = n < 1 ? 1 : n;
+  cached.store(n, std::memory_order_relaxed);
+  return n;
+}
+
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80_segments(const lta_problem *p, int num_sms) {
+  /* Split time only when the (sequence, head, V tile) blocks fill less than half of the
+   * resident slots; then into as many runs as fill one wave, each of at least 8 chunks. */
+  const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
+  const int64_t slots = (int64_t)num_sms * blocks_per_sm();
+  if (2 * blocks > slots) return 1;
+  const int64_t avg = p->seqlen / (p->num_seqs > 0 ? p->num_seqs : 1);
+  int64_t seg = slots / blocks, most = (avg + 8 * C - 1) / (8 * C);
+  if (seg > most) seg = most;
+  if (seg > 64) seg = 64;
+  return seg < 1 ? 1 : (int)seg;
+}
+
+extern "C" size_t lta_fwd_bf16_k128_v64_rev__sm80_workspace(const lta_problem *p, int segments) {
+  if (segments <= 1) return 0;
+  return sizeof(float) * (size_t)p->num_seqs * (size_t)p->num_heads * (size_t)segments * K * V;
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments);
+
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80(const lta_problem *p, const lta_cuda_exec *x) {
+  lta_cuda_params P;
+  fill_params(p, &P, x->workspace, x->segments);
+  cudaStream_t stream = (cudaStream_t)x->stream;
+  cudaError_t err;
+  if ((err = cudaFuncSetAttribute(main_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                  (int)SMEM_BYTES)) != cudaSuccess)
+    return (int)err;
+  const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
+  if (P.segments > 1) {
+    if ((err = cudaFuncSetAttribute(states_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                    (int)SMEM_BYTES)) != cudaSuccess)
+      return (int)err;
+    states_kernel<<<dim3((unsigned)blocks, (unsigned)(P.segments - 1)), NT, SMEM_BYTES, stream>>>(P);
+    const int64_t KV = (int64_t)K * V;
+    combine_kernel<<<dim3((unsigned)(p->num_seqs * p->num_heads), (unsigned)((KV + 255) / 256)), 256, 0,
+                     stream>>>(P, C);
+  }
+  main_kernel<<<dim3((unsigned)blocks, (unsigned)P.segments), NT, SMEM_BYTES, stream>>>(P);
+  return (int)cudaGetLastError();
+}
+
+static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments) {
+  P->q = p->q;
+  P->k = p->k;
+  P->v = p->v;
+  P->o = p->o;
+  P->s0 = p->initial_state;
+  P->s1 = p->final_state;
+  P->ws = (float *)ws;
+  P->cu = p->cu_seqlens;
+  P->si = p->state_index;
+  P->slots = p->num_slots;
+  P->batch = p->batch;
+  P->seqlen = p->seqlen;
+  P->num_seqs = p->num_seqs;
+  P->H = (int)p->num_heads;
+  P->Hkv = (int)p->num_kv_heads;
+  P->K = (int)p->K;
+  P->V = (int)p->V;
+  P->Hq = p->num_q_heads > 0 ? (int)p->num_q_heads : P->H;
+  P->flags = p->pass_flags;
+  P->segments = segments < 1 ? 1 : segments;
+  P->scale = p->scale;
+  for (int h = 0; h < LTA_CUDA_MAX_HEADS; h++) P->g[h] = h < P->H ? p->g_gamma[h] : 0.0f;
+}
+
+}  // namespace lta_fwd_bf16_k128_v64_rev__sm80_impl
+
+extern "C" int lta_fwd_bf16_k128_v64_rev__sm80_passes(const lta_problem *p, void *ws, lta_problem *pass) {
+  (void)p, (void)ws, (void)pass;
+  return 0; /* a forward kernel: no passes */
+}
