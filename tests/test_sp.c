@@ -19,8 +19,8 @@
  *   build without NCCL every call).
  *
  * With LTA_SP_CUDA (test_cuda_sp): the same cases with every rank's buffers in the memory of
- * one GPU, the combine on the CUDA kernels; the local backward runs on the CPU while lightattn
- * has no CUDA backward. Without a usable GPU it exits 77 (skipped).
+ * one GPU: the local steps on the CUDA forward and backward, the combine on the CUDA kernels.
+ * Without a usable GPU it exits 77 (skipped).
  */
 #include <math.h>
 #include <stdio.h>
@@ -254,44 +254,6 @@ static void exchange(rank *rk, const problem *P) {
     ck_assert_msg(st_ == LTA_OK, "%s: %s: %s", #call, lta_status_name(st_), lta_last_error()); \
   } while (0)
 
-/* Rank rk's backward local step; on CUDA, while lightattn has no CUDA backward, on the CPU
- * from host copies (the combine still runs on the GPU). */
-static void backward_local(rank *rk, const problem *P) {
-  lta_status st = lta_sp_backward_local(&rk->a);
-#ifdef LTA_SP_CUDA
-  if (st == LTA_ERR_UNSUPPORTED && strstr(lta_last_error(), "backward on the CPU")) {
-    const spcase *c = P->c;
-    const int64_t L = rk->t1 - rk->t0;
-    const size_t es = P->es, sb = P->slot * sizeof(float), rows = (size_t)(c->B * L);
-    const size_t nq = rows * c->H * c->K * es, nk = rows * c->Hkv * c->K * es;
-    const size_t nv = rows * c->Hkv * c->V * es, no = rows * c->H * c->V * es;
-    lta_sp_args h = rk->a;
-    void *bufs[8] = {xmalloc(nq), xmalloc(nk), xmalloc(nv), xmalloc(no), xmalloc(nq),
-                     xmalloc(nk), xmalloc(nv), xmalloc(sb * (size_t)c->R)};
-    float *enter = xmalloc(sb);
-    from_mem(bufs[0], rk->q, nq), from_mem(bufs[1], rk->k, nk), from_mem(bufs[2], rk->v, nv);
-    from_mem(bufs[3], rk->d_o, no), from_mem(enter, rk->enter, sb);
-    h.bwd.fwd.device = LTA_DEVICE_CPU;
-    h.bwd.fwd.q = bufs[0], h.bwd.fwd.k = bufs[1], h.bwd.fwd.v = bufs[2], h.bwd.d_o = bufs[3];
-    h.bwd.d_q = bufs[4], h.bwd.d_k = bufs[5], h.bwd.d_v = bufs[6], h.gathered = bufs[7];
-    h.bwd.fwd.o = NULL, h.bwd.fwd.initial_state = NULL, h.bwd.fwd.final_state = NULL;
-    h.bwd.d_final_state = NULL, h.bwd.d_initial_state = NULL;
-    h.entering_state = enter;
-    EXPECT_OK(lta_sp_backward_local(&h));
-    to_mem(rk->d_q, bufs[4], nq), to_mem(rk->d_k, bufs[5], nk), to_mem(rk->d_v, bufs[6], nv);
-    to_mem(rk->gathered + (size_t)rk->a.rank * P->slot, (float *)bufs[7] + rk->a.rank * P->slot,
-           sb);
-    for (int i = 0; i < 8; i++) free(bufs[i]);
-    free(enter);
-    return;
-  }
-#else
-  (void)P;
-#endif
-  ck_assert_msg(st == LTA_OK, "lta_sp_backward_local: %s: %s", lta_status_name(st),
-                lta_last_error());
-}
-
 /* ---- the simulation ---- */
 
 static void check_err(const char *what, int ci, double err, double tol, double *worst) {
@@ -379,7 +341,7 @@ START_TEST(ranks_equal_one_call) {
   wb.d_o = P.d_o, wb.d_final_state = P.dsT, wb.d_q = dq_w, wb.d_k = dk_w, wb.d_v = dv_w;
   EXPECT_OK(lta_backward(&wb));
 
-  for (int r = 0; r < R; r++) backward_local(&rk[r], &P);
+  for (int r = 0; r < R; r++) EXPECT_OK(lta_sp_backward_local(&rk[r].a));
   exchange(rk, &P);
   for (int r = 0; r < R; r++) EXPECT_OK(lta_sp_backward_combine(&rk[r].a));
 
