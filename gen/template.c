@@ -8,9 +8,12 @@
  *     expression expr (a string or a number; anything else is an error at that line).
  *
  * Templates run in a sandbox that sees the kernel's parameters (name, op, dtype, K, V, H, dir,
- * reverse, target, family, template), the safe part of the standard library, and two helpers:
- * check(cond, message), which stops generation with message at the calling line, and
- * fmt = string.format. The generator adds the banner; a template renders only the body.
+ * reverse, target, family, template), the safe part of the standard library, and three helpers:
+ * check(cond, message), which stops generation with message at the calling line,
+ * fmt = string.format, and include(file), which renders another template of the templates
+ * folder at that point, in the same environment: its text goes to the same output and the
+ * globals it defines (Lua functions shared by several templates) are the caller's. The
+ * generator adds the banner; a template renders only the body.
  */
 #include <errno.h>
 #include <lauxlib.h>
@@ -131,6 +134,53 @@ static int l_out(lua_State *L) {
 /* check(cond, message): a template's check of its own parameters. */
 static int l_check(lua_State *L) {
   if (!lua_toboolean(L, 1)) luaL_error(L, "%s", luaL_optstring(L, 2, "check failed"));
+  return 0;
+}
+
+/* Includes one kernel's rendering may make: bounds the file reads of an include in a loop
+ * (the instruction limit alone would allow millions) and an include of itself. */
+#define GEN_MAX_INCLUDES 64
+
+/* include(file): the template `file` of the templates folder (upvalue 1), rendered here in the
+ * caller's environment (upvalue 2); upvalue 3 counts this kernel's includes. */
+static int l_include(lua_State *L) {
+  const char *file = luaL_checkstring(L, 1);
+  lua_Integer count = lua_tointeger(L, lua_upvalueindex(3)) + 1;
+  if (count > GEN_MAX_INCLUDES)
+    luaL_error(L, "include: more than %d includes in one kernel", GEN_MAX_INCLUDES);
+  lua_pushinteger(L, count);
+  lua_replace(L, lua_upvalueindex(3));
+  size_t n = strlen(file);
+  if (n < 4 || strcmp(file + n - 3, ".lt") != 0 || strchr(file, '/') || file[0] == '.')
+    luaL_error(L, "include: file '%s' must be a name ending in .lt inside the templates folder",
+               file);
+  gen_buf path = {0};
+  buf_printf(&path, "%s/%s", lua_tostring(L, lua_upvalueindex(1)), file);
+  size_t len;
+  char *text = read_file(path.data, &len);
+  char *display = display_name(path.data);
+  buf_free(&path);
+  if (!text) {
+    lua_pushfstring(L, "include: template '%s' cannot be read: %s", file, strerror(errno));
+    free(display);
+    return lua_error(L);
+  }
+  char err[512];
+  char *src = template_compile(text, len, display, err, sizeof err);
+  free(text);
+  if (!src) {
+    free(display);
+    lua_pushstring(L, err);
+    return lua_error(L);
+  }
+  lua_pushfstring(L, "@%s", display);
+  free(display);
+  int status = luaL_loadbufferx(L, src, strlen(src), lua_tostring(L, -1), "t");
+  free(src);
+  if (status != LUA_OK) return lua_error(L); /* the message names the file and line */
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_setupvalue(L, -2, 1); /* _ENV: the caller's sandbox */
+  lua_call(L, 0, 0);
   return 0;
 }
 
@@ -262,6 +312,11 @@ void template_render_all(lua_State *L, const char *templates_dir, gen_spec *spec
     lua_pushlightuserdata(L, &g->text);
     lua_pushcclosure(L, l_out, 1);
     lua_setfield(L, -2, "_o");
+    lua_pushstring(L, templates_dir);
+    lua_pushvalue(L, -2);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, l_include, 3);
+    lua_setfield(L, -2, "include");
     lua_setupvalue(L, -2, 1); /* _ENV of the chunk */
     gen_budget_reset(L);
     lua_call(L, 0, 0);

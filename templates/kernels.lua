@@ -24,11 +24,15 @@ keep(function(k)
     return k.K == 0 and k.V == 0 and k.H == 0 and (k.target == "scalar" or k.target == "cuda")
   end
   if k.op == "bwd" then
-    -- The backward: the generic CPU kernel (any K, V, H; plain C), per dtype and direction; on
-    -- CUDA one driver per dtype and direction (any K, V, H), whose three forward passes run on
-    -- the forward kernels the runtime selects for them (templates/cuda_bwd.cu.lt).
-    if k.K ~= 0 or k.V ~= 0 or k.H ~= 0 then return false end
-    return (k.family == "cpu" and k.target == "scalar") or k.target == "cuda"
+    -- The backward on the CPU: the generic kernel (any K, V; plain C), and the chunked one for
+    -- the head dims in use on every ISA; per dtype and direction, any head count. On CUDA one
+    -- driver per dtype and direction (any K, V, H), whose three forward passes run on the
+    -- forward kernels the runtime selects for them (templates/cuda_bwd.cu.lt).
+    if k.family == "cpu" then
+      if k.K == 0 or k.V == 0 then return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "scalar" end
+      return pairs_kept[k.K .. "x" .. k.V] == true and k.H == 0
+    end
+    return k.K == 0 and k.V == 0 and k.H == 0 and k.target == "cuda"
   end
   if k.op == "dec" then
     -- Decode (a few tokens per sequence, the state read and written once): the head dims in

@@ -50,6 +50,7 @@ extern jmp_buf ckl_on_failure; /* one for the program: defined in harness.c */
     }                                                                      \
   } while (0)
 #define ck_assert(cond) ck_assert_msg(cond, "%s", #cond)
+#define ck_assert_ptr_nonnull(p) ck_assert_msg((p) != NULL, "%s is NULL", #p)
 #define ck_assert_int_eq(a, b)                                                              \
   do {                                                                                      \
     intmax_t ckl_a = (intmax_t)(a), ckl_b = (intmax_t)(b);                                 \

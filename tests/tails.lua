@@ -1,7 +1,8 @@
 -- A kernel spec for the tests: head dims that are not multiples of any vector width, so the
 -- chunked kernels' tail paths (leftover vectors, single columns, single rows, K transposed by
--- floats) are generated, built and swept (tools/test.sh builds with -DLTA_KERNEL_SPEC=this).
-axis "op"     { "fwd" }
+-- floats), forward and backward, are generated, built and swept (tools/test.sh builds with
+-- -DLTA_KERNEL_SPEC=this).
+axis "op"     { "fwd", "bwd" }
 axis "dtype"  { "f32", "f16", "bf16" }
 axis "K"      { 0, 20, 40 }
 axis "V"      { 0, 36, 24 }
@@ -15,3 +16,4 @@ keep(function(k)
 end)
 
 template { op = "fwd", family = "cpu", file = "cpu_fwd.c.lt" }
+template { op = "bwd", family = "cpu", file = "cpu_bwd.c.lt" }

@@ -3,11 +3,15 @@
  * and the backward's bad inputs.
  *
  * sweep: per backward kernel, cases rotating over head dims (tiny, K != V, generated ones and
- *   others), MHA / GQA / MQA, batch and varlen (with a zero-length sequence), T from 1 to 40,
+ *   others; a chunked kernel's own), MHA / GQA / MQA, batch and varlen (with a zero-length
+ *   sequence), T from 1 to 40 (chunked kernels: 1 to 100, several chunks and a partial one),
  *   with and without the initial state, the final state's gradient and d_initial_state, the
  *   seed's decay (fast, slow) and RetNet's, default and explicit scale, 1 to 3 threads; random
  *   inputs; d_q, d_k, d_v within the dtype's tolerance, d_initial_state within fp32's; nothing
- *   written past any output (canaries); the same bits for any thread count.
+ *   written past any output (canaries); the same bits for any thread count. A kernel whose
+ *   target this CPU lacks is named as skipped; LTA_SWEEP_TARGET=neon checks only that target's
+ *   kernels and LTA_SWEEP_MAX_T leaves out longer cases (the emulated AArch64 run of
+ *   tools/test.sh).
  * errors: NULL gradients, a CUDA call on host memory, a state pool, overlapping outputs, a state count that does
  *   not match: each its code, a message naming the argument, no output written.
  */
@@ -140,33 +144,55 @@ static void run_case(const lta_entry *e, const bcase *c, uint64_t seed, double w
   free(b2.d_q), free(b2.d_k), free(b2.d_v), free(b2.d_initial_state);
 }
 
+/* Whether kernel e runs here: this CPU has its target and LTA_SWEEP_TARGET (the emulated
+ * AArch64 run: neon) does not leave it to another run; a kernel left out is named on stderr. */
+static int runs_here(const lta_entry *e) {
+  const char *only = getenv("LTA_SWEEP_TARGET");
+  const char *target = lta_target_string(e->key.target);
+  if (only && *only && strcmp(only, target) != 0) return 0;
+  if ((lta_cpu_targets() >> e->key.target) & 1) return 1;
+  fprintf(stderr, "backward sweep: SKIPPED %s: this machine does not run %s\n", e->name, target);
+  return 0;
+}
+
 START_TEST(sweep) {
   static const int64_t dims[][2] = {{3, 5}, {16, 16}, {64, 64}, {48, 80}, {32, 32}, {64, 128}};
   static const int64_t heads[][2] = {{2, 2}, {4, 2}, {4, 1}};
-  static const int64_t Ts[] = {1, 7, 40, 2};
+  static const int64_t Ts[] = {1, 7, 40, 2}, chunked_Ts[] = {1, 70, 100, 33};
   size_t n;
   const lta_entry *tab = lta_registry(&n);
-  int kernels = 0, cases = 0;
+  /* LTA_SWEEP_MAX_T: leaves out longer cases (the emulated run, where the reference is slow). */
+  const int64_t max_t = getenv("LTA_SWEEP_MAX_T") ? atoll(getenv("LTA_SWEEP_MAX_T")) : 0;
+  int kernels = 0, cases = 0, skipped = 0;
   for (size_t i = 0; i < n; i++) {
     const lta_entry *e = &tab[i];
-    if (e->key.op != LTA_OP_BWD || !((lta_cpu_targets() >> e->key.target) & 1)) continue;
+    if (e->key.op != LTA_OP_BWD) continue;
+    if (!runs_here(e)) {
+      skipped++;
+      continue;
+    }
     double worst[4] = {0};
+    int ran = 0;
     for (int r = 0; r < 12; r++) {
       int x = r + (int)i;
       bcase c = {dims[x % 6][0], dims[x % 6][1], heads[x % 3][0], heads[x % 3][1], x % 3,
                  Ts[x % 4], x % 2, (x / 2) % 2, (x / 3) % 2 || r == 0, x % 3, (x / 4) % 2,
                  1 + x % 3};
+      if (e->key.K) /* a chunked kernel: its head dims, several chunks and a partial one */
+        c.K = e->key.K, c.V = e->key.V, c.T = chunked_Ts[x % 4];
+      if (max_t > 0 && c.T > max_t) continue;
       run_case(e, &c, 0xBAC4ull + (uint64_t)i * 131 + (uint64_t)r, worst);
-      cases++;
+      cases++, ran++;
     }
-    printf("backward sweep: %s 12 cases, worst error: d_q %.2e d_k %.2e d_v %.2e (tol %.0e), "
+    printf("backward sweep: %s %d cases, worst error: d_q %.2e d_k %.2e d_v %.2e (tol %.0e), "
            "d_initial_state %.2e (tol %.0e)\n",
-           e->name, worst[0], worst[1], worst[2], ref_tol((lta_dtype)e->key.dtype), worst[3],
+           e->name, ran, worst[0], worst[1], worst[2], ref_tol((lta_dtype)e->key.dtype), worst[3],
            TOL_F32);
     kernels++;
   }
   ck_assert_msg(kernels > 0, "no backward kernel in the registry");
-  printf("backward sweep: %d kernels, %d cases\n", kernels, cases);
+  printf("backward sweep: %d kernels run here, %d cases; %d kernels skipped (target not run "
+         "here)\n", kernels, cases, skipped);
 }
 END_TEST
 

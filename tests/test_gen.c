@@ -131,8 +131,8 @@ static char *scratch_templates(char **root) {
   char *dir = malloc(strlen(*root) + 16);
   sprintf(dir, "%s/templates", *root);
   mkdir(dir, 0777);
-  const char *files[] = {"kernels.lua", "tiny.c.lt"};
-  for (int i = 0; i < 2; i++) {
+  const char *files[] = {"kernels.lua", "tiny.c.lt", "tiny_part.lt"};
+  for (int i = 0; i < 3; i++) {
     char src[1024], dst[1024];
     size_t len;
     snprintf(src, sizeof src, "%s/templates/%s", FIXTURE, files[i]);
@@ -268,6 +268,22 @@ START_TEST(error_template_object) {
 }
 END_TEST
 
+START_TEST(error_template_include) {
+  expect_error("tiny_part.lt", "% function shared_line(i)\nbad ${undefined.field}\n% end\n",
+               "templates/tiny_part.lt:2: attempt to index a nil value (global 'undefined')");
+  expect_error("tiny_part.lt", "% include(\"../tiny.c.lt\")\n",
+               "templates/tiny_part.lt:1: include: file '../tiny.c.lt' must be a name ending in "
+               ".lt inside the templates folder");
+  expect_error("tiny_part.lt", "% include(\"none.lt\")\n",
+               "templates/tiny_part.lt:1: include: template 'none.lt' cannot be read: No such "
+               "file or directory");
+  expect_error("tiny_part.lt", "% include(\"tiny_part.lt\")\n",
+               "templates/tiny_part.lt:1: include: more than 64 includes in one kernel");
+  expect_error("tiny_part.lt", "a\n% for i = 1, 3 do\n",
+               "templates/tiny_part.lt:2: 'end' expected near <eof>");
+}
+END_TEST
+
 START_TEST(error_spec_level0) {
   expect_error("kernels.lua", "axis \"op\" { \"fwd\" }\nerror(\"no position\", 0)\n",
                "templates/kernels.lua:2: no position");
@@ -384,6 +400,7 @@ int main(void) {
   tcase_add_test(tc, error_template_endless);
   tcase_add_test(tc, error_template_sandbox);
   tcase_add_test(tc, error_template_object);
+  tcase_add_test(tc, error_template_include);
   tcase_add_test(tc, error_spec_level0);
   tcase_add_test(tc, error_spec_binary);
   tcase_add_test(tc, error_spec_value);

@@ -2,9 +2,10 @@
 # The test suite, as CI runs it: installs what is missing, then
 #   1. a Release build with every test, the exhaustive sweep included (ctest prints the counts);
 #   2. a build of a named kernel subset (keys, API and quick sweep), and one of head dims that
-#      are no multiple of any vector width (tests/tails.lua: quick sweep of the tail paths);
-#   3. on x86-64, the quick sweep cross-compiled for AArch64 and run under qemu-user: every
-#      NEON (and scalar) kernel against the double-precision reference;
+#      are no multiple of any vector width (tests/tails.lua: quick sweep and backward sweep of
+#      the tail paths);
+#   3. on x86-64, the quick sweep and the backward sweep cross-compiled for AArch64 and run
+#      under qemu-user: every NEON kernel against the double-precision reference;
 #   4. the suite built with AddressSanitizer and UndefinedBehaviorSanitizer (quick sweep: the
 #      exhaustive one already ran in build 1);
 #   5. the package: installed into a fresh prefix, examples/ and the Python package on top
@@ -47,7 +48,7 @@ echo "== Head dims off every vector width (tests/tails.lua): the chunked kernels
 cmake -S . -B build-tails -G Ninja -DCMAKE_BUILD_TYPE=Release -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF \
       -DLTA_KERNEL_SPEC="$PWD/tests/tails.lua" >/dev/null
 cmake --build build-tails
-(cd build-tails && ctest --output-on-failure -j "$jobs" -R 'sweep_quick')
+(cd build-tails && ctest --output-on-failure -j "$jobs" -R 'sweep_quick|backward')
 
 # ---- NEON: the quick sweep cross-compiled for AArch64 and run under qemu-user ----------------
 # Check has no AArch64 build in Debian: the same test source is built against tests/check_lite.h.
@@ -60,11 +61,15 @@ if [ "$(uname -m)" = x86_64 ]; then
   srcs=(runtime/lta_forward.c runtime/lta_check.c runtime/lta_registry.c runtime/lta_threads.c
         runtime/lta_error.c runtime/lta_key.c runtime/lta_memspace.c runtime/lta_cpu.c
         runtime/lta_cuda_none.c
-        "$neon"/generated/bundle_*.c tests/ref.c tests/harness.c tests/guard.c tests/test_sweep.c)
+        "$neon"/generated/bundle_*.c tests/ref.c tests/harness.c tests/guard.c tests/test_sweep.c
+        tests/test_backward.c)
   printf '%s\n' "${srcs[@]}" | xargs -P "$jobs" -I{} sh -c 'aarch64-linux-gnu-gcc -std=gnu11 -O2 \
     -Wall -Wextra -Werror -D_GNU_SOURCE -DLTA_CHECK_LITE -Iruntime -Itests -I"$0/generated" \
     -c "{}" -o "$0/$(echo "{}" | tr / _).o"' "$neon"
-  aarch64-linux-gnu-gcc -o "$neon/test_sweep" "$neon"/*.o -lpthread -lm -ldl
+  for t in test_sweep test_backward; do
+    aarch64-linux-gnu-gcc -o "$neon/$t" $(ls "$neon"/*.o | grep -v -e tests_test_sweep -e tests_test_backward) \
+      "$neon/tests_$t.c.o" -lpthread -lm -ldl
+  done
   # Every NEON kernel against the double reference (the scalar ones run in the native sweep),
   # on the quick cases up to T = 300 (several chunks, partial chunks, the time split).
   if ! LTA_SWEEP_TARGET=neon LTA_SWEEP_MAX_T=300 CK_EXCLUDE_TAGS=slow qemu-aarch64 -L /usr/aarch64-linux-gnu \
@@ -72,7 +77,14 @@ if [ "$(uname -m)" = x86_64 ]; then
     grep -v SKIPPED "$neon/sweep.err" >&2
     exit 1
   fi
+  # Every NEON backward kernel against the reference backward, cases up to T = 40 (three chunks).
+  if ! LTA_SWEEP_TARGET=neon LTA_SWEEP_MAX_T=40 qemu-aarch64 -L /usr/aarch64-linux-gnu \
+       "$neon/test_backward" 2>"$neon/backward.err" | tee "$neon/backward.log" | grep -E 'kernels run|Checks'; then
+    grep -v SKIPPED "$neon/backward.err" >&2
+    exit 1
+  fi
   grep -q '__neon' "$neon/generated/lta_kernels.inc" # the NEON kernels were in it
+  grep -q 'lta_bwd_.*__neon' "$neon/generated/lta_kernels.inc"
 fi
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, quick suite"

@@ -10,19 +10,41 @@
 
 #include "lta_kernel.h"
 
+/* The mapping of scalar: 1 float lane(s) per vector. */
+#define LTA_V_VEC float
+#define LTA_V_ZERO() 0.0f
+#define LTA_V_SET1(x) (x)
+#define LTA_V_LOAD(p) (*(p))
+#define LTA_V_STORE(p, x) (*(p) = (x))
+#define LTA_V_MUL(a, b) ((a) * (b))
+#define LTA_V_FMA(a, b, c) ((a) * (b) + (c))
+#define LTA_V_LOAD_F32(p) (*(p))
+#define LTA_V_LOAD_F16(p) lta_f16_to_f32(*(p))
+#define LTA_V_LOAD_BF16(p) lta_bf16_to_f32(*(p))
+#define LTA_V_STORE_F32(p, x) (*(p) = (x))
+#define LTA_V_STORE_F16(p, x) (*(p) = lta_f32_to_f16(x))
+/* The same operations on one float, for tails. */
+#define LTA_S_VEC float
+#define LTA_S_ZERO() 0.0f
+#define LTA_S_SET1(x) (x)
+#define LTA_S_LOAD(p) (*(p))
+#define LTA_S_STORE(p, x) (*(p) = (x))
+#define LTA_S_MUL(a, b) ((a) * (b))
+#define LTA_S_FMA(a, b, c) ((a) * (b) + (c))
+
 void lta_bwd_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws);
 size_t lta_bwd_f16_kany_vany__scalar_workspace(const lta_problem *p);
-
-/* Workspace of one call: the group's states, its decays, then the row buffers. */
-static float *lta_bwd_f16_kany_vany__scalar_rows(const lta_problem *p, float *ws) {
-  const int64_t G = p->num_heads / p->num_kv_heads;
-  return ws + G * lta_ws_floats(p->K * p->V) + lta_ws_floats(G);
-}
 
 /* Row r of the flattened token axis at step `step` of a walk over [row0, row1): the forward's
  * direction (first to last), or its opposite. */
 static inline int64_t lta_bwd_f16_kany_vany__scalar_row(int64_t row0, int64_t row1, int64_t step, int forward) {
   return forward ? row0 + step : row1 - 1 - step;
+}
+
+/* Workspace of one call: the group's states, its decays, then the row buffers. */
+static float *lta_bwd_f16_kany_vany__scalar_rows(const lta_problem *p, float *ws) {
+  const int64_t G = p->num_heads / p->num_kv_heads;
+  return ws + G * lta_ws_floats(p->K * p->V) + lta_ws_floats(G);
 }
 
 static void lta_bwd_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *ws) {
@@ -113,3 +135,22 @@ size_t lta_bwd_f16_kany_vany__scalar_workspace(const lta_problem *p) {
   return sizeof(float) * ((size_t)G * lta_ws_floats(K * V) + lta_ws_floats(G) +
                           3 * lta_ws_floats(K) + 3 * lta_ws_floats(V));
 }
+#undef LTA_V_VEC
+#undef LTA_V_ZERO
+#undef LTA_V_SET1
+#undef LTA_V_LOAD
+#undef LTA_V_STORE
+#undef LTA_V_MUL
+#undef LTA_V_FMA
+#undef LTA_V_LOAD_F32
+#undef LTA_V_LOAD_F16
+#undef LTA_V_LOAD_BF16
+#undef LTA_V_STORE_F32
+#undef LTA_V_STORE_F16
+#undef LTA_S_VEC
+#undef LTA_S_ZERO
+#undef LTA_S_SET1
+#undef LTA_S_LOAD
+#undef LTA_S_STORE
+#undef LTA_S_MUL
+#undef LTA_S_FMA
