@@ -38,8 +38,8 @@
  * compiled outside the library pass it to lta_register_kernel(), which refuses another one; any
  * change to these types or the functions' meaning must raise it. 2: kernels take a segment.
  * 3: states may live in a pool (lta_problem.state_index). 4: the CUDA backward's forward
- * passes (lta_problem.num_q_heads, pass_flags). 5: lta_problem.sp (sequence parallel). */
-#define LTA_KERNEL_ABI 5
+ * passes (lta_problem.num_q_heads, pass_flags) and sequence parallelism (lta_problem.sp). */
+#define LTA_KERNEL_ABI 4
 
 typedef struct lta_segment {
   int64_t begin, end; /* steps of the sequence, in walking order */

@@ -1,5 +1,7 @@
 /* harness.c: see harness.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* strtok_r */
+#endif
 #include "harness.h"
 
 #include <fnmatch.h>

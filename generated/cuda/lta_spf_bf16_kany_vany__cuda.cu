@@ -179,10 +179,8 @@ extern "C" int lta_spf_bf16_kany_vany__cuda_segments(const lta_problem *p, int n
 }
 
 extern "C" int lta_spf_bf16_kany_vany__cuda_passes(const lta_problem *p, void *ws, lta_problem *pass) {
-  (void)p;
-  (void)ws;
-  (void)pass;
-  return 0; /* no forward passes of its own */
+  (void)p, (void)ws, (void)pass;
+  return 0; /* no forward passes */
 }
 
 extern "C" size_t lta_spf_bf16_kany_vany__cuda_workspace(const lta_problem *p, int segments) {
