@@ -317,13 +317,15 @@ static double time_backward(lta_backward_args *b, int reps) {
 /* The backward (d_q, d_k, d_v and d_initial_state from d_o and d_final_state) against the
  * forward of the same call, in the same run (issue 5: at most 2.5x at K=V=128). */
 static void backward_table(int reps) {
-  static const shape shapes[] = {{1, 4096, 16, 128, 128, LTA_F32}, {1, 4096, 16, 64, 64, LTA_F32}};
+  static const shape shapes[] = {{1, 4096, 16, 128, 128, LTA_F32},
+                                 {1, 4096, 16, 64, 64, LTA_F32},
+                                 {1, 4096, 16, 128, 128, LTA_BF16}};
   printf("\nBackward: layer 3 of 24, 1 thread, %s of %d runs; the forward with its final state,\n"
          "the backward with the final state's gradient and d_initial_state.\n\n",
          report_min ? "fastest" : "median", reps);
   printf("| B, T, H, K, V | dtype | forward kernel | forward ms | backward kernel | backward ms | "
          "backward / forward |\n|---|---|---|---|---|---|---|\n");
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 3; i++) {
     const shape *s = &shapes[i];
     size_t nq = (size_t)(s->B * s->T * s->H * s->K), nv = (size_t)(s->B * s->T * s->H * s->V);
     size_t ns = (size_t)(s->B * s->H * s->K * s->V);
@@ -344,9 +346,9 @@ static void backward_table(int reps) {
     check(lta_forward_kernel(a, &fname));
     check(lta_backward_kernel(&b, &bname));
     double tf = time_call(a, reps), tb = time_backward(&b, reps);
-    printf("| %lld, %lld, %lld, %lld, %lld | f32 | %s | %.1f | %s | %.1f | %.1fx |\n",
+    printf("| %lld, %lld, %lld, %lld, %lld | %s | %s | %.1f | %s | %.1f | %.2fx |\n",
            (long long)s->B, (long long)s->T, (long long)s->H, (long long)s->K, (long long)s->V,
-           fname, tf * 1e3, bname, tb * 1e3, tb / tf);
+           s->dt == LTA_F32 ? "f32" : "bf16", fname, tf * 1e3, bname, tb * 1e3, tb / tf);
     fflush(stdout);
     free(q), free(k), free(v), free(d_o), free(o), free(st), free(dst), free(ds0);
     free(dq), free(dk), free(dv);
