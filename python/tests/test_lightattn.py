@@ -731,18 +731,9 @@ class TorchCUDA(unittest.TestCase):
         self.assertLessEqual(rel_error(f(oc), o_ref), 1e-2)
 
     def test_backward_on_gpu(self):
-        """The autograd backward on CUDA tensors calls lta_backward as on the CPU. While the
-        library computes the backward on the CPU only, its refusal must reach the caller as
-        LightattnError (then the rest says it is skipped); once it computes it, the gradients
-        must match the float64 reference like the CPU's."""
-        try:
-            grad_case(self, torch.float32, device="cuda", seed=80)
-        except LightattnError as e:
-            self.assertEqual(e.status, "LTA_ERR_UNSUPPORTED")
-            self.assertIn("lta_backward: ", str(e))
-            self.assertIn("CUDA", str(e))
-            self.skipTest("the library refuses the CUDA backward (%s): GPU gradients not "
-                          "tested" % e)
+        """The autograd backward on CUDA tensors calls lta_backward as on the CPU; the
+        gradients must match the float64 reference like the CPU's."""
+        grad_case(self, torch.float32, device="cuda", seed=80)
         for i, (dt, reverse) in enumerate(self.cases()):
             with self.subTest(dtype=dt, reverse=reverse):
                 grad_case(self, dt, B=2, T=300, H=8, Hkv=4, K=128, V=128, reverse=reverse,
