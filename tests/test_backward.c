@@ -23,14 +23,9 @@
 #include "harness.h"
 #include "lta_internal.h"
 #include "ref.h"
+#include "bwd_case.h"
 
 #define CANARY 64
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  ck_assert_ptr_nonnull(p);
-  return p;
-}
 
 /* n bytes then CANARY bytes of 0xA5. */
 static void *with_canary(size_t n) {
@@ -45,102 +40,41 @@ static int canary_ok(const void *p, size_t n) {
   return 1;
 }
 
-typedef struct bcase {
-  int64_t K, V, H, Hkv;
-  int kind; /* 0: B = 2; 1: varlen (T, 0, T/2 + 1); 2: B = 1 */
-  int64_t T;
-  int init, dst, ds0, decay, scale, threads;
-} bcase;
-
 static void run_case(const lta_entry *e, const bcase *c, uint64_t seed, double worst[4]) {
-  const lta_dtype dt = (lta_dtype)e->key.dtype;
-  const size_t es = ref_elem_size(dt);
-  const int64_t K = c->K, V = c->V, H = c->H, Hkv = c->Hkv;
-  int64_t B = c->kind == 0 ? 2 : 1, N = B, T = c->T, cu[4] = {0};
-  if (c->kind == 1) {
-    N = 3;
-    cu[1] = c->T, cu[2] = c->T, cu[3] = c->T + c->T / 2 + 1;
-    T = cu[3];
-  }
-  const int64_t rows = B * T, nq = rows * H * K, nk = rows * Hkv * K, nv = rows * Hkv * V,
-                no = rows * H * V, ns = N * H * K * V;
-  ref_rng rng = {seed};
-  void *q = xmalloc((size_t)nq * es), *k = xmalloc((size_t)nk * es), *v = xmalloc((size_t)nv * es);
-  void *d_o = xmalloc((size_t)no * es);
-  float *s0 = c->init ? xmalloc((size_t)ns * 4) : NULL, *dsT = c->dst ? xmalloc((size_t)ns * 4) : NULL;
-  float g[64];
-  ref_fill(&rng, dt, q, nq, 1.0);
-  ref_fill(&rng, dt, k, nk, 1.0);
-  ref_fill(&rng, dt, v, nv, 1.0);
-  ref_fill(&rng, dt, d_o, no, 1.0);
-  if (s0) ref_fill(&rng, LTA_F32, s0, ns, 1.0);
-  if (dsT) ref_fill(&rng, LTA_F32, dsT, ns, 1.0);
-  static const int layers[2] = {0, 23};
-  if (c->decay < 2) lta_seed_g_gamma(H, layers[c->decay], 24, g);
-  else ref_retnet_g_gamma(H, g);
-  const float scale = c->scale ? 0.3f : (float)(1.0 / sqrt((double)K));
-
-  double *rq = xmalloc((size_t)nq * 8), *rk = xmalloc((size_t)nk * 8), *rv = xmalloc((size_t)nv * 8);
-  double *rs = xmalloc((size_t)ns * 8);
-  ref_case r = {dt, B, T, H, Hkv, K, V, e->key.reverse, q, k, v, s0, c->kind == 1 ? cu : NULL,
-                N, g, scale, NULL, NULL};
-  ref_backward(&r, d_o, dsT, rq, rk, rv, rs);
-
-  lta_backward_args b;
-  lta_backward_args_init(&b);
-  lta_forward_args *a = &b.fwd;
-  a->dtype = dt, a->batch = B, a->seqlen = T, a->num_heads = H, a->num_kv_heads = Hkv;
-  a->head_dim_k = K, a->head_dim_v = V, a->q = q, a->k = k, a->v = v;
-  a->initial_state = s0;
-  a->num_states = (s0 || dsT || c->ds0) ? N : 0;
-  if (c->kind == 1) a->cu_seqlens = cu, a->num_seqs = N;
-  if (c->decay < 2) a->layer_idx = layers[c->decay], a->num_layers = 24;
-  else a->g_gamma = g;
-  if (c->scale) a->has_scale = 1, a->scale = scale;
-  a->reverse = e->key.reverse, a->isa = entry_isa(e), a->num_threads = c->threads;
-  b.d_o = d_o, b.d_final_state = dsT;
-  b.d_q = with_canary((size_t)nq * es), b.d_k = with_canary((size_t)nk * es);
-  b.d_v = with_canary((size_t)nv * es);
-  b.d_initial_state = c->ds0 ? with_canary((size_t)ns * 4) : NULL;
+  bdata d;
+  bdata_make(&d, c, (lta_dtype)e->key.dtype, e->key.reverse, seed);
+  const size_t es = d.es, nq = (size_t)d.nq, nk = (size_t)d.nk, nv = (size_t)d.nv;
+  const size_t ns = (size_t)d.ns;
+  lta_backward_args b = d.b;
+  b.fwd.isa = entry_isa(e), b.fwd.num_threads = c->threads;
+  b.d_q = with_canary(nq * es), b.d_k = with_canary(nk * es), b.d_v = with_canary(nv * es);
+  b.d_initial_state = c->ds0 ? with_canary(ns * 4) : NULL;
   const char *name = NULL;
   ck_assert_int_eq(lta_backward_kernel(&b, &name), LTA_OK);
   ck_assert_str_eq(name, e->name);
   ck_assert_msg(lta_backward(&b) == LTA_OK, "%s: %s", e->name, lta_last_error());
 
-  char what[200];
-  snprintf(what, sizeof what, "%s: K=%lld V=%lld H=%lld/%lld %s T=%lld init=%d dsT=%d ds0=%d "
-           "decay=%d scale=%d threads=%d", e->name, (long long)K, (long long)V, (long long)H,
-           (long long)Hkv, c->kind == 1 ? "varlen" : c->kind == 0 ? "B=2" : "B=1",
-           (long long)c->T, c->init, c->dst, c->ds0, c->decay, c->scale, c->threads);
-  const double tol = ref_tol(dt);
-  const double err[4] = {ref_error(dt, b.d_q, rq, nq), ref_error(dt, b.d_k, rk, nk),
-                         ref_error(dt, b.d_v, rv, nv),
-                         c->ds0 ? ref_error_f32(b.d_initial_state, rs, ns) : 0.0};
-  static const char *const names[4] = {"d_q", "d_k", "d_v", "d_initial_state"};
-  for (int i = 0; i < 4; i++) {
-    worst[i] = err[i] > worst[i] ? err[i] : worst[i];
-    ck_assert_msg(err[i] <= (i == 3 ? TOL_F32 : tol), "%s: %s error %.3g (%s)", e->name,
-                  names[i], err[i], what);
-  }
-  ck_assert_msg(canary_ok(b.d_q, (size_t)nq * es) && canary_ok(b.d_k, (size_t)nk * es) &&
-                    canary_ok(b.d_v, (size_t)nv * es) &&
-                    (!c->ds0 || canary_ok(b.d_initial_state, (size_t)ns * 4)),
-                "%s wrote past an output (%s)", e->name, what);
+  char what[240];
+  snprintf(what, sizeof what, "%s: ", e->name);
+  bcase_name(c, what + strlen(what), sizeof what - strlen(what));
+  bdata_check(&d, b.d_q, b.d_k, b.d_v, b.d_initial_state, worst, what);
+  ck_assert_msg(canary_ok(b.d_q, nq * es) && canary_ok(b.d_k, nk * es) &&
+                    canary_ok(b.d_v, nv * es) && (!c->ds0 || canary_ok(b.d_initial_state, ns * 4)),
+                "wrote past an output (%s)", what);
 
   /* Any other thread count: the same bits (items are independent). */
   lta_backward_args b2 = b;
   b2.fwd.num_threads = c->threads == 1 ? 3 : 1;
-  b2.d_q = xmalloc((size_t)nq * es), b2.d_k = xmalloc((size_t)nk * es);
-  b2.d_v = xmalloc((size_t)nv * es);
-  b2.d_initial_state = c->ds0 ? xmalloc((size_t)ns * 4) : NULL;
+  b2.d_q = xmalloc(nq * es), b2.d_k = xmalloc(nk * es), b2.d_v = xmalloc(nv * es);
+  b2.d_initial_state = c->ds0 ? xmalloc(ns * 4) : NULL;
   ck_assert_int_eq(lta_backward(&b2), LTA_OK);
-  ck_assert_msg(!memcmp(b.d_q, b2.d_q, (size_t)nq * es) && !memcmp(b.d_k, b2.d_k, (size_t)nk * es) &&
-                    !memcmp(b.d_v, b2.d_v, (size_t)nv * es) &&
-                    (!c->ds0 || !memcmp(b.d_initial_state, b2.d_initial_state, (size_t)ns * 4)),
-                "%s: another thread count gave other bits (%s)", e->name, what);
+  ck_assert_msg(!memcmp(b.d_q, b2.d_q, nq * es) && !memcmp(b.d_k, b2.d_k, nk * es) &&
+                    !memcmp(b.d_v, b2.d_v, nv * es) &&
+                    (!c->ds0 || !memcmp(b.d_initial_state, b2.d_initial_state, ns * 4)),
+                "another thread count gave other bits (%s)", what);
 
-  free(q), free(k), free(v), free(d_o), free(s0), free(dsT), free(rq), free(rk), free(rv);
-  free(rs), free(b.d_q), free(b.d_k), free(b.d_v), free(b.d_initial_state);
+  bdata_free(&d);
+  free(b.d_q), free(b.d_k), free(b.d_v), free(b.d_initial_state);
   free(b2.d_q), free(b2.d_k), free(b2.d_v), free(b2.d_initial_state);
 }
 

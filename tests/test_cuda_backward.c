@@ -24,21 +24,9 @@
 #include "lta_internal.h"
 #include "ref.h"
 #include "cuda_util.h"
+#include "bwd_case.h"
 
 #define CANARY 64
-
-typedef struct bcase {
-  int64_t K, V, H, Hkv;
-  int kind; /* 0: B = 2; 1: varlen (T, 0, T/2 + 1); 2: B = 1 */
-  int64_t T;
-  int init, dst, ds0, decay, scale;
-} bcase;
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  ck_assert_ptr_nonnull(p);
-  return p;
-}
 
 /* Device buffer of n bytes then CANARY bytes of 0xA5. */
 static void *dev_canary(size_t n) {
@@ -62,92 +50,42 @@ static int fetch(void *host, const void *dev, size_t n) {
 
 static void run_case(const lta_entry *e, int generic, const bcase *c, uint64_t seed,
                      double worst[4]) {
-  const lta_dtype dt = (lta_dtype)e->key.dtype;
-  const size_t es = ref_elem_size(dt);
-  const int64_t K = c->K, V = c->V, H = c->H, Hkv = c->Hkv;
-  int64_t B = c->kind == 0 ? 2 : 1, N = B, T = c->T, cu[4] = {0};
-  if (c->kind == 1) {
-    N = 3;
-    cu[1] = c->T, cu[2] = c->T, cu[3] = c->T + c->T / 2 + 1;
-    T = cu[3];
-  }
-  const int64_t rows = B * T, nq = rows * H * K, nk = rows * Hkv * K, nv = rows * Hkv * V,
-                no = rows * H * V, ns = N * H * K * V;
-  ref_rng rng = {seed};
-  void *q = xmalloc((size_t)nq * es), *k = xmalloc((size_t)nk * es), *v = xmalloc((size_t)nv * es);
-  void *d_o = xmalloc((size_t)no * es);
-  float *s0 = c->init ? xmalloc((size_t)ns * 4) : NULL, *dsT = c->dst ? xmalloc((size_t)ns * 4) : NULL;
-  float g[64];
-  ref_fill(&rng, dt, q, nq, 1.0);
-  ref_fill(&rng, dt, k, nk, 1.0);
-  ref_fill(&rng, dt, v, nv, 1.0);
-  ref_fill(&rng, dt, d_o, no, 1.0);
-  if (s0) ref_fill(&rng, LTA_F32, s0, ns, 1.0);
-  if (dsT) ref_fill(&rng, LTA_F32, dsT, ns, 1.0);
-  static const int layers[2] = {0, 23};
-  if (c->decay < 2) lta_seed_g_gamma(H, layers[c->decay], 24, g);
-  else ref_retnet_g_gamma(H, g);
-  const float scale = c->scale ? 0.3f : (float)(1.0 / sqrt((double)K));
-
-  double *rq = xmalloc((size_t)nq * 8), *rk = xmalloc((size_t)nk * 8), *rv = xmalloc((size_t)nv * 8);
-  double *rs = xmalloc((size_t)ns * 8);
-  ref_case r = {dt, B, T, H, Hkv, K, V, e->key.reverse, q, k, v, s0, c->kind == 1 ? cu : NULL,
-                N, g, scale, NULL, NULL};
-  ref_backward(&r, d_o, dsT, rq, rk, rv, rs);
-
-  lta_backward_args b;
-  lta_backward_args_init(&b);
+  bdata d;
+  bdata_make(&d, c, (lta_dtype)e->key.dtype, e->key.reverse, seed);
+  const size_t es = d.es, nq = (size_t)d.nq, nk = (size_t)d.nk, nv = (size_t)d.nv;
+  const size_t no = (size_t)d.no, ns = (size_t)d.ns;
+  lta_backward_args b = d.b;
   lta_forward_args *a = &b.fwd;
-  a->device = LTA_DEVICE_CUDA;
-  a->dtype = dt, a->batch = B, a->seqlen = T, a->num_heads = H, a->num_kv_heads = Hkv;
-  a->head_dim_k = K, a->head_dim_v = V;
-  a->q = dev_copy(q, (size_t)nq * es), a->k = dev_copy(k, (size_t)nk * es);
-  a->v = dev_copy(v, (size_t)nv * es);
-  a->initial_state = dev_copy(s0, (size_t)ns * 4);
-  a->num_states = (s0 || dsT || c->ds0) ? N : 0;
-  if (c->kind == 1) a->cu_seqlens = dev_copy(cu, sizeof cu), a->num_seqs = N;
-  if (c->decay < 2) a->layer_idx = layers[c->decay], a->num_layers = 24;
-  else a->g_gamma = g;
-  if (c->scale) a->has_scale = 1, a->scale = scale;
-  a->reverse = e->key.reverse, a->isa = generic ? LTA_ISA_GENERIC : LTA_ISA_AUTO;
-  b.d_o = dev_copy(d_o, (size_t)no * es), b.d_final_state = dev_copy(dsT, (size_t)ns * 4);
-  b.d_q = dev_canary((size_t)nq * es), b.d_k = dev_canary((size_t)nk * es);
-  b.d_v = dev_canary((size_t)nv * es);
-  b.d_initial_state = c->ds0 ? dev_canary((size_t)ns * 4) : NULL;
+  a->device = LTA_DEVICE_CUDA, a->isa = generic ? LTA_ISA_GENERIC : LTA_ISA_AUTO;
+  a->q = dev_copy(d.q, nq * es), a->k = dev_copy(d.k, nk * es), a->v = dev_copy(d.v, nv * es);
+  a->initial_state = dev_copy(d.s0, ns * 4);
+  if (c->kind == 1) a->cu_seqlens = dev_copy(d.cu, sizeof d.cu);
+  b.d_o = dev_copy(d.d_o, no * es), b.d_final_state = dev_copy(d.dsT, ns * 4);
+  b.d_q = dev_canary(nq * es), b.d_k = dev_canary(nk * es), b.d_v = dev_canary(nv * es);
+  b.d_initial_state = c->ds0 ? dev_canary(ns * 4) : NULL;
   const char *name = NULL;
   ck_assert_int_eq(lta_backward_kernel(&b, &name), LTA_OK);
   ck_assert_str_eq(name, e->name);
   ck_assert_msg(lta_backward(&b) == LTA_OK, "%s: %s", e->name, lta_last_error());
   CU(cudaDeviceSynchronize());
 
-  void *hq = xmalloc((size_t)nq * es), *hk = xmalloc((size_t)nk * es), *hv = xmalloc((size_t)nv * es);
-  float *hs = xmalloc((size_t)ns * 4);
-  int canaries = fetch(hq, b.d_q, (size_t)nq * es) & fetch(hk, b.d_k, (size_t)nk * es) &
-                 fetch(hv, b.d_v, (size_t)nv * es);
-  if (c->ds0) canaries &= fetch(hs, b.d_initial_state, (size_t)ns * 4);
+  void *hq = xmalloc(nq * es), *hk = xmalloc(nk * es), *hv = xmalloc(nv * es);
+  float *hs = xmalloc(ns * 4);
+  int canaries = fetch(hq, b.d_q, nq * es) & fetch(hk, b.d_k, nk * es) & fetch(hv, b.d_v, nv * es);
+  if (c->ds0) canaries &= fetch(hs, b.d_initial_state, ns * 4);
 
-  char what[200];
-  snprintf(what, sizeof what, "%s%s: K=%lld V=%lld H=%lld/%lld %s T=%lld init=%d dsT=%d ds0=%d "
-           "decay=%d scale=%d", e->name, generic ? " (generic passes)" : "", (long long)K,
-           (long long)V, (long long)H, (long long)Hkv,
-           c->kind == 1 ? "varlen" : c->kind == 0 ? "B=2" : "B=1", (long long)c->T, c->init,
-           c->dst, c->ds0, c->decay, c->scale);
-  const double tol = ref_tol(dt);
-  const double err[4] = {ref_error(dt, hq, rq, nq), ref_error(dt, hk, rk, nk),
-                         ref_error(dt, hv, rv, nv), c->ds0 ? ref_error_f32(hs, rs, ns) : 0.0};
-  static const char *const names[4] = {"d_q", "d_k", "d_v", "d_initial_state"};
-  for (int i = 0; i < 4; i++) {
-    worst[i] = err[i] > worst[i] ? err[i] : worst[i];
-    ck_assert_msg(err[i] <= (i == 3 ? TOL_F32 : tol), "%s error %.3g (%s)", names[i], err[i], what);
-  }
+  char what[240];
+  snprintf(what, sizeof what, "%s%s: ", e->name, generic ? " (generic passes)" : "");
+  bcase_name(c, what + strlen(what), sizeof what - strlen(what));
+  bdata_check(&d, hq, hk, hv, c->ds0 ? hs : NULL, worst, what);
   ck_assert_msg(canaries, "wrote past an output (%s)", what);
 
   cudaFree((void *)a->q), cudaFree((void *)a->k), cudaFree((void *)a->v);
   cudaFree((void *)a->initial_state), cudaFree((void *)a->cu_seqlens);
   cudaFree((void *)b.d_o), cudaFree((void *)b.d_final_state), cudaFree(b.d_q), cudaFree(b.d_k);
   cudaFree(b.d_v), cudaFree(b.d_initial_state);
-  free(q), free(k), free(v), free(d_o), free(s0), free(dsT), free(rq), free(rk), free(rv);
-  free(rs), free(hq), free(hk), free(hv), free(hs);
+  bdata_free(&d);
+  free(hq), free(hk), free(hv), free(hs);
 }
 
 START_TEST(sweep) {
@@ -170,7 +108,7 @@ START_TEST(sweep) {
         int x = r + (int)i;
         bcase c = {dims[r % 7][0], dims[r % 7][1], heads[x % 3][0], heads[x % 3][1], x % 3,
                    Ts[(r + x / 7) % 5], x % 2, (x / 2) % 2, (x / 3) % 2 || r == 0, x % 3,
-                   (x / 4) % 2};
+                   (x / 4) % 2, 1};
         if (c.K >= 256 && c.T > 100) c.T = 100; /* the reference's time, not the GPU's */
         run_case(e, generic, &c, 0xCBAC4ull + (uint64_t)i * 131 + (uint64_t)r, worst);
         cases++;
