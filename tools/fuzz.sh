@@ -21,7 +21,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 case "${1:-}" in
   build)
     CC=clang cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTA_FUZZ=ON \
-      -DLTA_SANITIZE=address,undefined -DLTA_BUILD_TESTS=OFF -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF >/dev/null
+      -DLTA_SANITIZE=address,undefined -DLTA_BUILD_TESTS=OFF -DLTA_BUILD_BENCH=OFF -DLTA_CUDA=OFF \
+      ${LTA_FUZZ_KERNELS:+"-DLTA_KERNELS=$LTA_FUZZ_KERNELS"} >/dev/null
     cmake --build "$build" --target fuzz_forward fuzz_gen -j "$(nproc)"
     ;;
   replay)
