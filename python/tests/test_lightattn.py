@@ -534,9 +534,9 @@ class TorchBackwardCPU(unittest.TestCase):
             o.sum().backward()
 
     def test_backward_refusal_reaches_python(self):
-        """A CUDA backward call on host arrays is refused by the library (today: the backward
-        is CPU only; with a CUDA backward: host memory), the message naming lta_backward and
-        the device, nothing written."""
+        """A CUDA backward call on host arrays is refused by the library (no device, or host
+        memory where device memory is due), the message naming lta_backward and the device,
+        nothing written."""
         from lightattn import _ops
         x = np.zeros((2, 5, 4, 8), np.float32)
         out = [np.full((2, 5, 4, 8), 7, np.float32) for _ in range(3)]
