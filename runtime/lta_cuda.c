@@ -7,13 +7,12 @@
  * memory pool (no synchronisation; kept by the pool between calls), except while the stream is
  * being captured, when the call runs each sequence in one segment instead.
  * The backward runs three forward passes (templates/cuda_bwd.cu.lt): it chooses a forward kernel
- * for each, places their workspaces in one, and runs two of them on side streams of the calling
- * streams, concurrently with the first.
+ * for each, places their workspaces in one, and runs two of them on side streams the runtime
+ * keeps per device, concurrently with the first.
  */
 #include <cuda_runtime_api.h>
 #include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "lta_internal.h"
 
@@ -206,7 +205,7 @@ static void give_sides(side_streams *d) {
 /* The backward's plan (a kernel with passes): the forward kernel of each pass, chosen as for a
  * forward call of that shape, with its time segments and its offset in one workspace of *total
  * bytes (the backward's own part first). Each pass runs in one segment when `whole` (a capture
- * without a workspace), or when the caller's workspace cannot hold the split. */
+ * without a workspace), or, with `fit`, when the caller's workspace cannot hold the split. */
 typedef struct pass_plan {
   int count;
   lta_problem pass[LTA_CUDA_MAX_PASSES];
@@ -215,8 +214,8 @@ typedef struct pass_plan {
   size_t off[LTA_CUDA_MAX_PASSES], need[LTA_CUDA_MAX_PASSES], total;
 } pass_plan;
 
-static lta_status plan_passes(const lta_call *c, const device_info *d, int whole, pass_plan *pl,
-                              const char *fn) {
+static lta_status plan_passes(const lta_call *c, const device_info *d, int whole, int fit,
+                              pass_plan *pl, const char *fn) {
   const lta_entry *k = c->kernel;
   pl->count = k->cuda_passes(&c->p, NULL, pl->pass);
   lta_status st = LTA_OK;
@@ -234,19 +233,19 @@ static lta_status plan_passes(const lta_call *c, const device_info *d, int whole
       return lta_fail(LTA_ERR_UNSUPPORTED, "%s: no forward kernel for pass %d of %s (K=%lld V=%lld)",
                       fn, i, k->name, (long long)p->K, (long long)p->V);
   }
-  for (int fit = 0; fit < 2; fit++) { /* the second time: one segment per pass */
+  for (int again = 0; again < 2; again++) { /* the second time: one segment per pass */
     pl->total = align256(k->cuda_workspace(&c->p, 1));
     for (int i = 0; i < pl->count; i++) {
       lta_cuda_pass *r = &pl->run[i];
       r->run = pl->fwd[i]->cuda_run;
-      r->segments = fit || whole ? 1 : pl->fwd[i]->cuda_segments(&pl->pass[i], d->sms);
+      r->segments = again || whole ? 1 : pl->fwd[i]->cuda_segments(&pl->pass[i], d->sms);
       pl->off[i] = pl->total;
       pl->need[i] = pl->fwd[i]->cuda_workspace(&pl->pass[i], r->segments);
       r->workspace = NULL; /* placed at off[i] once the workspace is known */
       r->stream = r->done = NULL;
       pl->total += align256(pl->need[i]);
     }
-    if (!c->workspace || pl->total <= c->workspace_bytes) break;
+    if (!fit || !c->workspace || pl->total <= c->workspace_bytes) break;
   }
   return LTA_OK;
 }
@@ -258,7 +257,7 @@ static lta_status execute_passes(const lta_call *c, const char *fn, int dev, dev
   cudaStream_t stream = (cudaStream_t)c->stream;
   const int cap = capturing(stream);
   pass_plan pl;
-  lta_status st = plan_passes(c, d, cap && !c->workspace, &pl, fn);
+  lta_status st = plan_passes(c, d, cap && !c->workspace, 1, &pl, fn);
   if (st != LTA_OK) return st;
   void *ws = NULL;
   int pooled = 0;
@@ -309,7 +308,7 @@ lta_status lta_cuda_workspace(const lta_call *c, size_t *bytes, const char *fn) 
   if (st != LTA_OK) return st;
   if (c->p.op == LTA_OP_BWD) {
     pass_plan pl;
-    st = plan_passes(c, d, 0, &pl, fn);
+    st = plan_passes(c, d, 0, 0, &pl, fn); /* the full split, whatever fwd.workspace holds */
     *bytes = st == LTA_OK ? pl.total : 0;
     return st;
   }
