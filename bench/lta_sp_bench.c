@@ -7,11 +7,11 @@
  * GPUs present) one sequence of G * L tokens runs as G ranks, one thread and one communicator
  * rank per GPU. Per repetition the ranks start together (a barrier), each times its call with
  * CUDA events on its own stream; a repetition's time is the slowest rank's; the median of N is
- * reported. Columns: the forward (lta_sp_forward_nccl), the local forward alone (lta_forward of
- * the segment from a zero state, the same work as one GPU without sequence parallelism), the
- * rest (exchange, combine and fix-up), the weak-scaling efficiency (the 1-GPU forward's time
- * over this one's), and the backward where lightattn has a CUDA backward. Without 1 usable
- * GPU it says so and exits 77.
+ * reported. Columns: the forward (lta_sp_forward_nccl), the plain forward of one segment
+ * (lta_forward from the initial state: one GPU's work without sequence parallelism) and their
+ * ratio, the weak-scaling efficiency (the 1-GPU sp forward's time over this one's), and the
+ * same for the backward (lta_sp_backward_nccl against lta_backward of one segment). Without 1
+ * usable GPU it says so and exits 77.
  */
 #include <cuda_runtime_api.h>
 #include <nccl.h>
@@ -46,7 +46,8 @@ typedef struct shared {
   ncclComm_t comms[MAXG];
   pthread_barrier_t barrier;
   const uint16_t *host_in; /* one segment's worth of bf16 values, for q, k, v and d_o */
-  float *times[3];         /* [what][rep * G + rank]: sp forward, local forward, sp backward */
+  float *times[4];         /* [what][rep * G + rank]: sp forward, plain forward, sp backward,
+                              plain backward */
   int backward;            /* 1 while every rank's backward succeeds */
 } shared;
 
@@ -92,21 +93,21 @@ static void *rank_main(void *arg) {
   a.bwd.d_o = d_o, a.bwd.d_q = dq, a.bwd.d_k = dk, a.bwd.d_v = dv, a.bwd.d_initial_state = dinit;
   a.rank = r, a.num_ranks = s->G, a.seg_lens = s->lens;
   a.gathered = gathered, a.entering_state = enter;
-  lta_forward_args local = *f;
-  local.initial_state = NULL;
+  lta_backward_args plain = a.bwd; /* one GPU's calls: the segment alone */
 
   cudaEvent_t e0, e1;
   CUDA_OK(cudaEventCreate(&e0));
   CUDA_OK(cudaEventCreate(&e1));
-  for (int what = 0; what < 3; what++) {
+  for (int what = 0; what < 4; what++) {
     for (int rep = -2; rep < o->reps; rep++) { /* two warm-ups */
       pthread_barrier_wait(&s->barrier);
       CUDA_OK(cudaEventRecord(e0, st));
       lta_status res = what == 0   ? lta_sp_forward_nccl(&a, s->comms[r])
-                       : what == 1 ? lta_forward(&local)
-                                   : lta_sp_backward_nccl(&a, s->comms[r]);
+                       : what == 1 ? lta_forward(&plain.fwd)
+                       : what == 2 ? lta_sp_backward_nccl(&a, s->comms[r])
+                                   : lta_backward(&plain);
       if (res != LTA_OK) {
-        if (what == 2) { /* no CUDA backward in this build: every rank fails alike, first */
+        if (what >= 2) { /* no CUDA backward in this build: every rank fails alike, first */
           if (r == 0) printf("(backward: %s)\n", lta_last_error());
           s->backward = 0;
           break;
@@ -192,9 +193,10 @@ int main(int argc, char **argv) {
   printf("lta-sp-bench: weak scaling, %lld tokens a GPU, B=%lld H=%lld K=V=%lld bf16, median of "
          "%d, %d GPU(s) present\n\n",
          (long long)o.L, (long long)o.B, (long long)o.H, (long long)o.D, o.reps, count);
-  printf("| GPUs | tokens | sp forward ms | local forward ms | exchange + combine ms | "
-         "efficiency | sp backward ms |\n|---|---|---|---|---|---|---|\n");
-  float t1 = 0;
+  printf("| GPUs | tokens | sp forward ms | plain forward ms | ratio | efficiency | "
+         "sp backward ms | plain backward ms | ratio | efficiency |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n");
+  float t1 = 0, b1 = 0;
   for (int gi = 0; gi < ngpus; gi++) {
     const int G = gpus[gi];
     if (G < 1 || G > MAXG || G > count) continue;
@@ -209,7 +211,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "lta-sp-bench: ncclCommInitAll(%d): %s\n", G, ncclGetErrorString(nr));
       return 1;
     }
-    for (int w = 0; w < 3; w++) s.times[w] = calloc((size_t)(o.reps * G), sizeof(float));
+    for (int w = 0; w < 4; w++) s.times[w] = calloc((size_t)(o.reps * G), sizeof(float));
     pthread_barrier_init(&s.barrier, NULL, (unsigned)G);
     job jobs[MAXG];
     pthread_t th[MAXG];
@@ -221,13 +223,17 @@ int main(int argc, char **argv) {
     const float fwd = median_of_max(s.times[0], o.reps, G);
     const float loc = median_of_max(s.times[1], o.reps, G);
     if (G == 1 || t1 == 0) t1 = fwd;
-    char bwd[32] = "-";
-    if (s.backward) snprintf(bwd, sizeof bwd, "%.3f", median_of_max(s.times[2], o.reps, G));
-    printf("| %d | %lld | %.3f | %.3f | %.3f | %.0f%% | %s |\n", G, (long long)(o.L * G), fwd,
-           loc, fwd - loc, 100.0 * t1 / fwd, bwd);
+    char bwd[96] = "- | - | - | -";
+    if (s.backward) {
+      const float sb = median_of_max(s.times[2], o.reps, G), pb = median_of_max(s.times[3], o.reps, G);
+      if (G == 1 || b1 == 0) b1 = sb;
+      snprintf(bwd, sizeof bwd, "%.3f | %.3f | %.2f | %.0f%%", sb, pb, sb / pb, 100.0 * b1 / sb);
+    }
+    printf("| %d | %lld | %.3f | %.3f | %.2f | %.0f%% | %s |\n", G, (long long)(o.L * G), fwd, loc,
+           fwd / loc, 100.0 * t1 / fwd, bwd);
     pthread_barrier_destroy(&s.barrier);
     for (int r = 0; r < G; r++) ncclCommDestroy(s.comms[r]);
-    for (int w = 0; w < 3; w++) free(s.times[w]);
+    for (int w = 0; w < 4; w++) free(s.times[w]);
   }
   free(in);
   return 0;

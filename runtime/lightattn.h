@@ -248,14 +248,20 @@ typedef struct lta_sp_args {
 /* Zero-fills *args. */
 LTA_API void lta_sp_args_init(lta_sp_args *args);
 
-/* Step 1 of the forward: o and slot `rank` of gathered (nothing when the segment is empty). */
+/* Step 1 of the forward: slot `rank` of gathered, the segment's final state from a zero state
+ * (nothing when the segment is empty). o may be written with anything: step 3 writes it. */
 LTA_API lta_status lta_sp_forward_local(const lta_sp_args *args);
-/* Step 3 of the forward, once gathered holds every rank's slot: corrects o in place, writes
- * bwd.fwd.final_state and entering_state (when given). */
+/* Step 3 of the forward, once gathered holds every rank's slot: combines them into this rank's
+ * entering state, writes bwd.fwd.final_state and entering_state (when given), then o by the
+ * segment's forward from the entering state. */
 LTA_API lta_status lta_sp_forward_combine(const lta_sp_args *args);
-/* Step 1 of the backward: d_q, d_k, d_v of the segment and slot `rank` of gathered. */
+/* Step 1 of the backward: slot `rank` of gathered, the gradient of the segment's entering state
+ * from a zero gradient of its end (nothing when the segment is empty). d_q, d_k, d_v may be
+ * written with anything: step 3 writes them. */
 LTA_API lta_status lta_sp_backward_local(const lta_sp_args *args);
-/* Step 3 of the backward: corrects d_k, d_v in place, writes bwd.d_initial_state (if given). */
+/* Step 3 of the backward: combines the slots into the gradient of this rank's outgoing state,
+ * writes bwd.d_initial_state (if given), then d_q, d_k, d_v by the segment's backward from the
+ * entering state and that gradient. */
 LTA_API lta_status lta_sp_backward_combine(const lta_sp_args *args);
 
 /* All three steps on a CUDA device, the exchange by one in-place ncclAllGather of gathered on
@@ -263,7 +269,8 @@ LTA_API lta_status lta_sp_backward_combine(const lta_sp_args *args);
  * size num_ranks, this process's rank `rank`, its device the current one). Every rank must
  * call it (a collective); a call rejected on one rank leaves the others waiting in NCCL, so
  * check the arguments the same way everywhere. LTA_ERR_UNSUPPORTED in a build without NCCL.
- * The backward's local step needs lta_backward on CUDA. */
+ * Each step costs about one forward (backward) of the segment: the local steps compute states
+ * only where the selected kernel can (the tensor-core kernels), the whole call elsewhere. */
 LTA_API lta_status lta_sp_forward_nccl(const lta_sp_args *args, void *nccl_comm);
 LTA_API lta_status lta_sp_backward_nccl(const lta_sp_args *args, void *nccl_comm);
 

@@ -30,24 +30,35 @@ static void report(const lta_call *c, const char *fn) {
           generic ? " (generic kernel: no generated kernel matches, or it was asked for)" : "");
 }
 
-static lta_status run(const lta_forward_args *args, const lta_entry *forced, int segments) {
+/* One call: check, select, report, run. b NULL: the forward of a; else the backward of b. */
+static lta_status run(const lta_forward_args *a, const lta_backward_args *b, const lta_entry *forced,
+                      int segments, int pass_flags, const char *fn) {
+  if (b) a = &b->fwd;
   lta_call call;
-  lta_status st = lta_forward_prepare(args, "lta_forward", forced, &call);
+  lta_status st = lta_prepare(a, b, fn, forced, &call);
   if (st == LTA_OK) {
     call.segments = segments;
-    report(&call, "lta_forward");
-    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, "lta_forward")
-                                        : lta_cpu_execute(&call, "lta_forward");
+    call.p.pass_flags |= pass_flags;
+    report(&call, fn);
+    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
   }
   lta_call_free(&call);
   return st;
 }
 
-lta_status lta_forward(const lta_forward_args *args) { return run(args, NULL, 0); }
+lta_status lta_forward(const lta_forward_args *args) {
+  return run(args, NULL, NULL, 0, 0, "lta_forward");
+}
 
-lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments) {
+lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments,
+                             int pass_flags) {
   if (!e) return lta_fail(LTA_ERR_NULL, "lta_forward_entry: kernel=NULL");
-  return run(a, e, segments);
+  return run(a, NULL, e, segments, pass_flags, "lta_forward");
+}
+
+lta_status lta_run_flagged(const lta_forward_args *a, const lta_backward_args *b, int pass_flags,
+                           const char *fn) {
+  return run(a, b, NULL, 0, pass_flags, fn);
 }
 
 lta_status lta_forward_workspace_size(const lta_forward_args *args, size_t *bytes) {
@@ -80,14 +91,7 @@ lta_status lta_backward_workspace_size(const lta_backward_args *args, size_t *by
 lta_status lta_backward(const lta_backward_args *args) {
   static const char fn[] = "lta_backward";
   if (!args) return lta_fail(LTA_ERR_NULL, "%s: args=NULL", fn);
-  lta_call call;
-  lta_status st = lta_prepare(&args->fwd, args, fn, NULL, &call);
-  if (st == LTA_OK) {
-    report(&call, fn);
-    st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
-  }
-  lta_call_free(&call);
-  return st;
+  return run(NULL, args, NULL, 0, 0, fn);
 }
 
 lta_status lta_backward_kernel(const lta_backward_args *args, const char **name) {

@@ -105,9 +105,14 @@ lta_status lta_prepare(const lta_forward_args *a, const lta_backward_args *b, co
                        const lta_entry *forced, lta_call *call);
 void lta_call_free(lta_call *call);
 
-/* lta_forward() with the kernel forced and, on CUDA, the time segments (0 = automatic): the
- * sweep's way to reach every kernel and both paths of the time split. */
-lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments);
+/* lta_forward() with the kernel forced and, on CUDA, the time segments (0 = automatic) and
+ * LTA_PASS_* hints: the sweep's way to reach every kernel and every path of the time split. */
+lta_status lta_forward_entry(const lta_forward_args *a, const lta_entry *e, int segments,
+                             int pass_flags);
+/* lta_forward() (b NULL) or lta_backward(b) with LTA_PASS_* hints added to the kernel's problem
+ * (sequence parallelism's STATES_ONLY); fn names the caller in messages. */
+lta_status lta_run_flagged(const lta_forward_args *a, const lta_backward_args *b, int pass_flags,
+                           const char *fn);
 
 /* ---- sequence parallel (lta_sp.c; the exchange: lta_sp_nccl.c, or lta_sp_nccl_none.c) ---- */
 

@@ -97,7 +97,8 @@ typedef struct lta_problem {
   /* Sequence parallel (ops SPF, SPB; NULL otherwise). seqlen is then this rank's segment length
    * (0 allowed); initial_state and final_state: the sequence's initial state and this rank's
    * outgoing state (SPF); d_sT and d_s0: the final state's gradient and that of this rank's
-   * entering state (SPB); SPF corrects o in place, SPB d_k and d_v. */
+   * entering state (SPB). The combine only: o, d_q, d_k and d_v come from the forward or
+   * backward that the runtime runs after it, from the entering state. */
   const lta_sp_problem *sp;
 } lta_problem;
 
@@ -105,8 +106,17 @@ typedef struct lta_problem {
  *   ABSORB_SCALE:    the state takes scale * k (x) v and the output is q . S (the initial state
  *                    is then not scaled); the terms within a chunk are the same.
  *   UNDECAYED_START: the first token of a sequence adds to the initial state without decaying it.
- *   OUT_F32:         o is fp32, not dtype. */
-enum { LTA_PASS_ABSORB_SCALE = 1, LTA_PASS_UNDECAYED_START = 2, LTA_PASS_OUT_F32 = 4 };
+ *   OUT_F32:         o is fp32, not dtype.
+ *   STATES_ONLY:     a hint (op FWD or BWD): only the final state (BWD: d_s0) is wanted; the
+ *                    outputs o (d_q, d_k, d_v) may be left as they were or written with
+ *                    anything. Sequence parallelism's local step sets it; a kernel that ignores
+ *                    it is still right. */
+enum {
+  LTA_PASS_ABSORB_SCALE = 1,
+  LTA_PASS_UNDECAYED_START = 2,
+  LTA_PASS_OUT_F32 = 4,
+  LTA_PASS_STATES_ONLY = 8
+};
 
 typedef void (*lta_cpu_run_fn)(const lta_problem *p, int64_t first, int64_t last, void *ws);
 typedef size_t (*lta_cpu_workspace_fn)(const lta_problem *p);
@@ -146,8 +156,7 @@ static inline lta_segment lta_item_segment(const lta_problem *p, int64_t n, int6
 /* The work items of a call: (sequence, query head) pairs; (sequence, kv head) for the backward
  * and the sequence-parallel backward (their dk, dv sum over a kv head's query heads). */
 static inline int64_t lta_item_count(const lta_problem *p) {
-  const int per_kv = p->op == LTA_OP_BWD || p->op == LTA_OP_SPB;
-  return p->num_seqs * (per_kv ? p->num_kv_heads : p->num_heads);
+  return p->num_seqs * (p->op == LTA_OP_BWD ? p->num_kv_heads : p->num_heads);
 }
 
 /* The most items one kernel call covers: what a workspace must hold states for. */

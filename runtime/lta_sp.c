@@ -1,11 +1,17 @@
 /* lta_sp.c: the public entry points of sequence parallelism (lightattn.h, "sequence parallel").
  *
  * A rank's call is checked as a whole first (lta_sp_prepare, lta_check.c), then its steps run:
- * the local step is an ordinary lta_forward / lta_backward over the rank's segment (from a zero
- * state; the backward from the rank's entering state and a zero final-state gradient) whose
- * final state (its gradient of the initial state) lands in slot `rank` of gathered; the
- * exchange is the caller's, or NCCL's (lta_sp_nccl.c); the combine and fix-up is a generated
- * kernel of op spf / spb, selected and run like any other (lta_threads.c, lta_cuda.c).
+ *   local:    the segment's state alone, from a zero state: lta_forward's final state (the
+ *             backward: lta_backward's gradient of the initial state, from a zero final-state
+ *             gradient) into slot `rank` of gathered, with the STATES_ONLY hint (lta_kernel.h),
+ *             so that the kernels that can skip the outputs do;
+ *   exchange: the caller's, or NCCL's (lta_sp_nccl.c);
+ *   combine:  a generated kernel of op spf / spb (lta_threads.c, lta_cuda.c) combines the
+ *             gathered states into this rank's entering state (the backward: the gradient of its
+ *             outgoing state), then an ordinary lta_forward / lta_backward of the segment from it
+ *             writes the outputs.
+ * The outputs are thus computed once, by the same kernels as one device's call, rather than
+ * from a zero state and then corrected.
  */
 #include <string.h>
 
@@ -24,23 +30,43 @@ static float *own_slot(const lta_sp_args *a) {
   return a->gathered + (size_t)a->rank * lta_sp_slot_floats(a);
 }
 
-/* The segment alone: an empty one has nothing to compute (the combine skips its slot). */
-static lta_status local(const lta_sp_args *a, int op) {
+/* The segment's state alone: an empty segment has none (the combine skips its slot). */
+static lta_status local(const lta_sp_args *a, int op, const char *fn) {
   if (a->bwd.fwd.seqlen == 0) return LTA_OK;
   if (op == LTA_OP_SPF) {
     lta_forward_args f = a->bwd.fwd;
     f.initial_state = NULL;
     f.final_state = own_slot(a);
     f.num_states = f.batch;
-    return lta_forward(&f);
+    return lta_run_flagged(&f, NULL, LTA_PASS_STATES_ONLY, fn);
+  }
+  lta_backward_args b = a->bwd;
+  b.fwd.initial_state = NULL; /* d_s0 does not depend on it */
+  b.fwd.final_state = NULL;
+  b.fwd.num_states = b.fwd.batch;
+  b.d_final_state = NULL;
+  b.d_initial_state = own_slot(a);
+  return lta_run_flagged(NULL, &b, LTA_PASS_STATES_ONLY, fn);
+}
+
+/* The segment's outputs from its entering state (slot `rank` after the combine kernel; the
+ * backward: the forward's entering state and, in the slot, its outgoing state's gradient). */
+static lta_status outputs(const lta_sp_args *a, int op, const char *fn) {
+  if (a->bwd.fwd.seqlen == 0) return LTA_OK;
+  if (op == LTA_OP_SPF) {
+    lta_forward_args f = a->bwd.fwd;
+    f.initial_state = own_slot(a);
+    f.final_state = NULL; /* the combine kernel wrote it */
+    f.num_states = f.batch;
+    return lta_run_flagged(&f, NULL, 0, fn);
   }
   lta_backward_args b = a->bwd;
   b.fwd.initial_state = a->entering_state;
   b.fwd.final_state = NULL;
   b.fwd.num_states = b.fwd.batch;
-  b.d_final_state = NULL;
-  b.d_initial_state = own_slot(a);
-  return lta_backward(&b);
+  b.d_final_state = own_slot(a);
+  b.d_initial_state = NULL; /* the combine kernel wrote it */
+  return lta_run_flagged(NULL, &b, 0, fn);
 }
 
 lta_status lta_sp_run(const lta_sp_args *a, int op, const char *fn, int steps,
@@ -48,10 +74,11 @@ lta_status lta_sp_run(const lta_sp_args *a, int op, const char *fn, int steps,
   lta_call call;
   lta_sp_problem sp;
   lta_status st = lta_sp_prepare(a, op, fn, &call, &sp);
-  if (st == LTA_OK && (steps & LTA_SP_LOCAL)) st = local(a, op);
+  if (st == LTA_OK && (steps & LTA_SP_LOCAL)) st = local(a, op, fn);
   if (st == LTA_OK && gather) st = gather(a, comm, fn);
   if (st == LTA_OK && (steps & LTA_SP_COMBINE))
     st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
+  if (st == LTA_OK && (steps & LTA_SP_COMBINE)) st = outputs(a, op, fn);
   lta_call_free(&call);
   return st;
 }

@@ -49,7 +49,7 @@ static lta_status run_entry(const lta_forward_args *a, const lta_entry *e, size_
   d.initial_state = dev_copy(a->initial_state, bs);
   d.cu_seqlens = dev_copy(a->cu_seqlens, sizeof cu);
   d.o = dev_copy(a->o, bo), d.final_state = dev_copy(a->final_state, bs);
-  lta_status st = lta_forward_entry(&d, e, 0);
+  lta_status st = lta_forward_entry(&d, e, 0, 0);
   CU(cudaDeviceSynchronize());
   CU(cudaMemcpy(a->o, d.o, bo, cudaMemcpyDeviceToHost));
   CU(cudaMemcpy(a->final_state, d.final_state, bs, cudaMemcpyDeviceToHost));
@@ -66,7 +66,7 @@ static unsigned machine_targets(void) { return lta_cpu_targets(); }
 static lta_status run_entry(const lta_forward_args *a, const lta_entry *e, size_t bq, size_t bk,
                             size_t bv, size_t bo, size_t bs) {
   (void)bq, (void)bk, (void)bv, (void)bo, (void)bs;
-  return lta_forward_entry(a, e, 0);
+  return lta_forward_entry(a, e, 0, 0);
 }
 #endif
 

@@ -42,57 +42,19 @@ static void lta_spb_f16_kany_vany__scalar_own(const lta_problem *p, float g, int
   memcpy(own, X, (size_t)KV * sizeof(float));
 }
 
-/* The walking step of the segment's t-th token in time order. */
-static inline int64_t lta_spb_f16_kany_vany__scalar_step(int64_t L, int64_t t) {
-  (void)L;
-  return t;
-}
-
-static void lta_spb_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *ws) {
-  const int64_t K = p->K, V = p->V, H = p->num_heads, Hkv = p->num_kv_heads, G = H / Hkv;
-  const int64_t KV = K * V, L = p->seqlen, n = item / Hkv, hk = item % Hkv;
-  float *kb = ws + G * lta_ws_floats(KV), *vb = kb + lta_ws_floats(K);
-  float *acc_k = vb + lta_ws_floats(V), *acc_v = acc_k + lta_ws_floats(K);
-  for (int64_t e = 0; e < G; e++) {
-    const int64_t h = hk * G + e, at = (n * H + h) * KV;
-    float *X = ws + e * lta_ws_floats(KV);
-    if (p->d_sT)
-      memcpy(X, p->d_sT + at, (size_t)KV * sizeof(float));
-    else
-      memset(X, 0, (size_t)KV * sizeof(float));
-    lta_spb_f16_kany_vany__scalar_combine(p, p->g_gamma[h], at, X);
-    lta_spb_f16_kany_vany__scalar_own(p, p->g_gamma[h], at, X, p->d_s0 ? p->d_s0 + at : NULL);
-  }
-  const uint16_t *k = (const uint16_t *)p->k, *v = (const uint16_t *)p->v;
-  uint16_t *d_k = (uint16_t *)p->d_k, *d_v = (uint16_t *)p->d_v;
-  for (int64_t t = 0; t < L; t++) {
-    const int64_t r = n * L + t, left = L - 1 - lta_spb_f16_kany_vany__scalar_step(L, t);
-    lta_load_f16(k + (r * Hkv + hk) * K, kb, K, 1.0f);
-    lta_load_f16(v + (r * Hkv + hk) * V, vb, V, 1.0f);
-    lta_load_f16(d_k + (r * Hkv + hk) * K, acc_k, K, 1.0f);
-    lta_load_f16(d_v + (r * Hkv + hk) * V, acc_v, V, 1.0f);
-    for (int64_t e = 0; e < G; e++) {
-      const float c = lta_spb_f16_kany_vany__scalar_decay(p->g_gamma[hk * G + e], left);
-      const float *X = ws + e * lta_ws_floats(KV);
-      for (int64_t i = 0; i < K; i++) {
-        const float *Xi = X + i * V, ck = c * kb[i];
-        float dot = 0.0f;
-        for (int64_t j = 0; j < V; j++) {
-          dot += Xi[j] * vb[j];
-          acc_v[j] += ck * Xi[j];
-        }
-        acc_k[i] += c * dot;
-      }
-    }
-    lta_store_f16(d_k + (r * Hkv + hk) * K, acc_k, K);
-    lta_store_f16(d_v + (r * Hkv + hk) * V, acc_v, V);
-  }
+static void lta_spb_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *X) {
+  const int64_t H = p->num_heads, KV = p->K * p->V;
+  const int64_t n = item / H, h = item % H, at = (n * H + h) * KV;
+  if (p->d_sT)
+    memcpy(X, p->d_sT + at, (size_t)KV * sizeof(float));
+  else
+    memset(X, 0, (size_t)KV * sizeof(float));
+  lta_spb_f16_kany_vany__scalar_combine(p, p->g_gamma[h], at, X);
+  lta_spb_f16_kany_vany__scalar_own(p, p->g_gamma[h], at, X, p->d_s0 ? p->d_s0 + at : NULL);
 }
 
 size_t lta_spb_f16_kany_vany__scalar_workspace(const lta_problem *p) {
-  const int64_t G = p->num_heads / p->num_kv_heads;
-  return sizeof(float) * ((size_t)G * lta_ws_floats(p->K * p->V) + 2 * lta_ws_floats(p->K) +
-                          2 * lta_ws_floats(p->V));
+  return sizeof(float) * lta_ws_floats(p->K * p->V);
 }
 
 void lta_spb_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {

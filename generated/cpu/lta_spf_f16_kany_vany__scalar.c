@@ -42,41 +42,20 @@ static void lta_spf_f16_kany_vany__scalar_own(const lta_problem *p, float g, int
   memcpy(own, X, (size_t)KV * sizeof(float));
 }
 
-/* The walking step of the segment's t-th token in time order. */
-static inline int64_t lta_spf_f16_kany_vany__scalar_step(int64_t L, int64_t t) {
-  (void)L;
-  return t;
-}
-
-static void lta_spf_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *ws) {
-  const int64_t K = p->K, V = p->V, H = p->num_heads, KV = K * V, L = p->seqlen;
+static void lta_spf_f16_kany_vany__scalar_item(const lta_problem *p, int64_t item, float *X) {
+  const int64_t H = p->num_heads, KV = p->K * p->V;
   const int64_t n = item / H, h = item % H, at = (n * H + h) * KV;
-  const float g = p->g_gamma[h];
-  float *X = ws, *qb = X + lta_ws_floats(KV), *ob = qb + lta_ws_floats(K);
   if (p->initial_state)
     memcpy(X, p->initial_state + at, (size_t)KV * sizeof(float));
   else
     memset(X, 0, (size_t)KV * sizeof(float));
-  lta_spf_f16_kany_vany__scalar_combine(p, g, at, X);
+  lta_spf_f16_kany_vany__scalar_combine(p, p->g_gamma[h], at, X);
   if (p->sp->entering_state) memcpy(p->sp->entering_state + at, X, (size_t)KV * sizeof(float));
-  lta_spf_f16_kany_vany__scalar_own(p, g, at, X, p->final_state ? p->final_state + at : NULL);
-  const uint16_t *q = (const uint16_t *)p->q;
-  uint16_t *o = (uint16_t *)p->o;
-  for (int64_t t = 0; t < L; t++) {
-    const int64_t r = n * L + t;
-    const float c = p->scale * lta_spf_f16_kany_vany__scalar_decay(g, lta_spf_f16_kany_vany__scalar_step(L, t) + 1);
-    lta_load_f16(q + (r * H + h) * K, qb, K, c);
-    lta_load_f16(o + (r * H + h) * V, ob, V, 1.0f);
-    for (int64_t i = 0; i < K; i++) {
-      const float *Xi = X + i * V;
-      for (int64_t j = 0; j < V; j++) ob[j] += qb[i] * Xi[j];
-    }
-    lta_store_f16(o + (r * H + h) * V, ob, V);
-  }
+  lta_spf_f16_kany_vany__scalar_own(p, p->g_gamma[h], at, X, p->final_state ? p->final_state + at : NULL);
 }
 
 size_t lta_spf_f16_kany_vany__scalar_workspace(const lta_problem *p) {
-  return sizeof(float) * (lta_ws_floats(p->K * p->V) + lta_ws_floats(p->K) + lta_ws_floats(p->V));
+  return sizeof(float) * lta_ws_floats(p->K * p->V);
 }
 
 void lta_spf_f16_kany_vany__scalar(const lta_problem *p, int64_t first, int64_t last, void *ws) {

@@ -169,7 +169,8 @@ extern "C" int lta_bwd_f32_kany_vany_rev__cuda_passes(const lta_problem *p, void
   c->initial_state = p->d_sT;
   c->final_state = p->d_s0;
   const int flags = LTA_PASS_ABSORB_SCALE | LTA_PASS_UNDECAYED_START | (group ? LTA_PASS_OUT_F32 : 0);
-  b->pass_flags = c->pass_flags = flags;
+  b->pass_flags = flags;
+  c->pass_flags = flags | (p->pass_flags & LTA_PASS_STATES_ONLY);
   return PASSES;
 }
 
@@ -179,9 +180,10 @@ extern "C" int lta_bwd_f32_kany_vany_rev__cuda(const lta_problem *p, const lta_c
   char *w = (char *)x->workspace;
   const int64_t KV = p->K * p->V, pairs = p->num_seqs * p->num_heads, rows = p->batch * p->seqlen;
   const dim3 tb(32, 8), tg((unsigned)(pairs * ((p->V + 31) / 32)), (unsigned)((p->K + 31) / 32));
-  if (p->initial_state && pairs > 0)
+  const bool states_only = p->pass_flags & LTA_PASS_STATES_ONLY; /* the dv pass and d_S0 alone */
+  if (p->initial_state && pairs > 0 && !states_only)
     transpose_kernel<<<tg, tb, 0, stream>>>(p->initial_state, (float *)(w + l.s0t), (int)p->K, (int)p->V);
-  if (p->d_sT && pairs > 0)
+  if (p->d_sT && pairs > 0 && !states_only)
     transpose_kernel<<<tg, tb, 0, stream>>>(p->d_sT, (float *)(w + l.dstt), (int)p->K, (int)p->V);
   cudaError_t err = cudaGetLastError();
   if (err != cudaSuccess) return (int)err;
@@ -191,6 +193,7 @@ extern "C" int lta_bwd_f32_kany_vany_rev__cuda(const lta_problem *p, const lta_c
    * are enqueued, and this stream waits for them before the sums that read their results. */
   if (x->fork && (err = cudaEventRecord((cudaEvent_t)x->fork, stream)) != cudaSuccess) return (int)err;
   for (int i = 0; i < PASSES; i++) {
+    if (states_only && i != PASS_DV) continue;
     const lta_cuda_pass *r = &x->passes[i];
     cudaStream_t s = r->stream ? (cudaStream_t)r->stream : stream;
     if (r->stream && (err = cudaStreamWaitEvent(s, (cudaEvent_t)x->fork, 0)) != cudaSuccess)
@@ -201,7 +204,7 @@ extern "C" int lta_bwd_f32_kany_vany_rev__cuda(const lta_problem *p, const lta_c
                       (err = cudaStreamWaitEvent(stream, (cudaEvent_t)r->done, 0)) != cudaSuccess))
       return (int)err;
   }
-  if (p->num_heads != p->num_kv_heads && rows > 0) {
+  if (p->num_heads != p->num_kv_heads && rows > 0 && !states_only) {
     const int G = (int)(p->num_heads / p->num_kv_heads);
     group_sum_kernel<<<1024, 256, 0, stream>>>((const float *)(w + l.dk32), (elem *)p->d_k, rows,
                                                (int)p->num_kv_heads, G, (int)p->K, p->cu_seqlens,

@@ -100,9 +100,16 @@ __device__ bool pool_ok(const lta_cuda_params &P, int *table) {
   return __syncthreads_or(bad) == 0;
 }
 
+/* Workspace slots per (sequence, head) of a time split: one per run, and with STATES_ONLY one
+ * more, for the last run's local state. */
+__host__ __device__ inline int ws_slots(const lta_cuda_params &P) {
+  return P.segments + ((P.flags & LTA_PASS_STATES_ONLY) && P.segments > 1 ? 1 : 0);
+}
+
 /* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
  * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
- * which the states kernel left in slot s). One thread per state element. */
+ * which the states kernel left in slot s); with STATES_ONLY the scan goes one run further, to
+ * the final state. One thread per state element. */
 __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   const int64_t KV = (int64_t)P.K * P.V;
   const int64_t pair = blockIdx.x, n = pair / P.H;
@@ -113,16 +120,18 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   seq_rows(P, n, &row0, &len);
   const int64_t chunks = (len + chunk - 1) / chunk;
   const int64_t per = (chunks + P.segments - 1) / P.segments; /* chunks per run */
-  float *slot = P.ws + pair * P.segments * KV + e;
+  const int slots = ws_slots(P);
+  float *slot = P.ws + pair * slots * KV + e;
   float s = P.s0 ? P.s0[pair * KV + e] : 0.0f;
   slot[0] = s;
-  for (int r = 1; r < P.segments; r++) {
+  for (int r = 1; r < slots; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
     int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
     if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
     s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
+  if (slots > P.segments && P.s1) P.s1[pair * KV + e] = s;
 }
 
 /* ---- the decode kernel ----------------------------------------------------------------------

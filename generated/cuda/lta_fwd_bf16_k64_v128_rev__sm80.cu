@@ -100,9 +100,16 @@ __device__ bool pool_ok(const lta_cuda_params &P, int *table) {
   return __syncthreads_or(bad) == 0;
 }
 
+/* Workspace slots per (sequence, head) of a time split: one per run, and with STATES_ONLY one
+ * more, for the last run's local state. */
+__host__ __device__ inline int ws_slots(const lta_cuda_params &P) {
+  return P.segments + ((P.flags & LTA_PASS_STATES_ONLY) && P.segments > 1 ? 1 : 0);
+}
+
 /* Entering states of the time segments, in place in the workspace (SPEC section 3's scan):
  * slot 0 = the initial state, slot s = exp(g L_{s-1}) slot_{s-1} + (local state of run s-1,
- * which the states kernel left in slot s). One thread per state element. */
+ * which the states kernel left in slot s); with STATES_ONLY the scan goes one run further, to
+ * the final state. One thread per state element. */
 __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   const int64_t KV = (int64_t)P.K * P.V;
   const int64_t pair = blockIdx.x, n = pair / P.H;
@@ -113,16 +120,18 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   seq_rows(P, n, &row0, &len);
   const int64_t chunks = (len + chunk - 1) / chunk;
   const int64_t per = (chunks + P.segments - 1) / P.segments; /* chunks per run */
-  float *slot = P.ws + pair * P.segments * KV + e;
+  const int slots = ws_slots(P);
+  float *slot = P.ws + pair * slots * KV + e;
   float s = P.s0 ? P.s0[pair * KV + e] : 0.0f;
   slot[0] = s;
-  for (int r = 1; r < P.segments; r++) {
+  for (int r = 1; r < slots; r++) {
     const int64_t first = (int64_t)(r - 1) * per * chunk;
     int64_t L = first >= len ? 0 : (len - first < per * chunk ? len - first : per * chunk);
     if (r == 1 && L > 0 && (P.flags & LTA_PASS_UNDECAYED_START)) L--; /* the first token's */
     s = (float)exp((double)P.g[h] * (double)L) * s + slot[(int64_t)r * KV];
     slot[(int64_t)r * KV] = s;
   }
+  if (slots > P.segments && P.s1) P.s1[pair * KV + e] = s;
 }
 
 /* ---- tile shapes of lta_fwd_bf16_k64_v128_rev__sm80; blocks a multiprocessor holds: 3 ----
@@ -400,16 +409,19 @@ __device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, c
   return sum;
 }
 
-/* Local states of the runs: run seg (< segments - 1) from a zero state into workspace slot
- * seg + 1, for the combine kernel. */
+/* Local states of the runs: run seg (< segments - 1; with STATES_ONLY every run) from a zero
+ * state into workspace slot seg + 1, for the combine kernel. With STATES_ONLY and one run: the
+ * whole sequence from the initial state into the final state, with no workspace. */
 __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
   const Work w = block_work(P, blockIdx.y);
   fill_decays(sm, w.g);
+  const int64_t KV = (int64_t)K * V;
+  const bool whole = P.segments == 1;
   float s[SR / 16][SC / 8][4];
-  load_state(s, nullptr, w);
+  load_state(s, whole && P.s0 ? P.s0 + w.pair * KV : nullptr, w);
   const int64_t n = w.chunk1 - w.chunk0;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
@@ -426,10 +438,12 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
     const elem *b = sm.stage(it);
     decay_v(sm, b + 2 * C * QLD, L, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f);
     __syncthreads();
-    update_state(s, sm, b + C * QLD, sm.dd[L]);
+    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0; /* as main_kernel's */
+    update_state(s, sm, b + C * QLD, sm.dd[L - sh]);
   }
-  const int64_t KV = (int64_t)K * V;
-  store_state(s, P.ws + (w.pair * P.segments + w.seg + 1) * KV, w);
+  float *dst = whole ? (P.s1 ? P.s1 + w.pair * KV : nullptr)
+                     : P.ws + (w.pair * ws_slots(P) + w.seg + 1) * KV;
+  if (dst) store_state(s, dst, w);
 }
 
 /* The outputs (and the final states) of one run of chunks per block. */
@@ -442,7 +456,7 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
   fill_decays(sm, w.g);
   const int64_t KV = (int64_t)K * V;
-  const float *entering = P.segments > 1 ? P.ws + (w.pair * P.segments + w.seg) * KV
+  const float *entering = P.segments > 1 ? P.ws + (w.pair * ws_slots(P) + w.seg) * KV
                                          : (P.s0 ? P.s0 + w.pair * KV : nullptr);
   float s[SR / 16][SC / 8][4];
   load_state(s, entering, w);
@@ -610,7 +624,8 @@ extern "C" int lta_fwd_bf16_k64_v128_rev__sm80_segments(const lta_problem *p, in
 
 extern "C" size_t lta_fwd_bf16_k64_v128_rev__sm80_workspace(const lta_problem *p, int segments) {
   if (segments <= 1) return 0;
-  return sizeof(float) * (size_t)p->num_seqs * (size_t)p->num_heads * (size_t)segments * K * V;
+  const int slots = segments + (p->pass_flags & LTA_PASS_STATES_ONLY ? 1 : 0);
+  return sizeof(float) * (size_t)p->num_seqs * (size_t)p->num_heads * (size_t)slots * K * V;
 }
 
 static void fill_params(const lta_problem *p, lta_cuda_params *P, void *ws, int segments);
@@ -624,16 +639,21 @@ extern "C" int lta_fwd_bf16_k64_v128_rev__sm80(const lta_problem *p, const lta_c
                                   (int)SMEM_BYTES)) != cudaSuccess)
     return (int)err;
   const int64_t blocks = p->num_seqs * p->num_heads * VTILES;
-  if (P.segments > 1) {
+  /* STATES_ONLY: the final state alone, from the states and combine kernels. */
+  const bool states_only = P.flags & LTA_PASS_STATES_ONLY;
+  if (P.segments > 1 || states_only) {
     if ((err = cudaFuncSetAttribute(states_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                     (int)SMEM_BYTES)) != cudaSuccess)
       return (int)err;
-    states_kernel<<<dim3((unsigned)blocks, (unsigned)(P.segments - 1)), NT, SMEM_BYTES, stream>>>(P);
+    const int runs = states_only ? P.segments : P.segments - 1;
+    states_kernel<<<dim3((unsigned)blocks, (unsigned)runs), NT, SMEM_BYTES, stream>>>(P);
     const int64_t KV = (int64_t)K * V;
-    combine_kernel<<<dim3((unsigned)(p->num_seqs * p->num_heads), (unsigned)((KV + 255) / 256)), 256, 0,
-                     stream>>>(P, C);
+    if (P.segments > 1)
+      combine_kernel<<<dim3((unsigned)(p->num_seqs * p->num_heads), (unsigned)((KV + 255) / 256)),
+                       256, 0, stream>>>(P, C);
   }
-  main_kernel<<<dim3((unsigned)blocks, (unsigned)P.segments), NT, SMEM_BYTES, stream>>>(P);
+  if (!states_only)
+    main_kernel<<<dim3((unsigned)blocks, (unsigned)P.segments), NT, SMEM_BYTES, stream>>>(P);
   return (int)cudaGetLastError();
 }
 

@@ -22,16 +22,6 @@ extern "C" int lta_spb_bf16_kany_vany_rev__cuda_passes(const lta_problem *p, voi
 
 namespace lta_spb_bf16_kany_vany_rev__cuda_impl {
 
-typedef __nv_bfloat16 elem;
-
-__device__ __forceinline__ float to_f(float x) { return x; }
-__device__ __forceinline__ float to_f(__half x) { return __half2float(x); }
-__device__ __forceinline__ float to_f(__nv_bfloat16 x) { return __bfloat162float(x); }
-
-__device__ __forceinline__ void store(float *d, float x) { *d = x; }
-__device__ __forceinline__ void store(__half *d, float x) { *d = __float2half_rn(x); }
-__device__ __forceinline__ void store(__nv_bfloat16 *d, float x) { *d = __float2bfloat16_rn(x); }
-
 /* exp(g * steps), steps >= 0, rounded once from double (as on the CPU). */
 __device__ __forceinline__ float decay(float g, int64_t steps) {
   return (float)exp((double)g * (double)steps);
@@ -70,104 +60,6 @@ __global__ void __launch_bounds__(kCombineThreads) combine_kernel(CombineParams 
     if (P.out_total) P.out_total[at] = a[P.count] * X + (P.L ? *own : 0.0f);
     *own = X;
   }
-}
-
-/* ---- fix-up: out[t, c] += sum_h coef_h(t) sum_x in[t, x] M_h[x, c] ---- */
-
-/* kPad keeps the rows of the tiles 16-byte aligned (float4 loads) and spreads their banks. */
-constexpr int kRows = 64, kCols = 64, kChunk = 16, kFixThreads = 256, kPad = 4;
-
-struct FixParams {
-  const elem *in;          /* token rows of in_row elements; this head's start at in_off */
-  elem *out;               /* token rows of out_row elements */
-  const float *M;          /* the states X_h: [N, H, K, V] (slot `rank` of gathered) */
-  int64_t in_row, out_row, N, L, KV, V;
-  int X, C;                /* the inner dim (K or V) and the output columns (V or K) */
-  int H, heads_out, G;     /* query heads; output heads (H or Hkv); query heads an output head */
-  int transposed;          /* M_h[x, c] = X_h[c][x] (dk) instead of X_h[x][c] */
-  int in_per_query;        /* in is per query head (q) rather than per output head (k, v) */
-  float scale;             /* spf: scale; spb: 1 */
-  float g[LTA_CUDA_MAX_HEADS];
-};
-
-/* Block: 64 tokens x 64 columns of one (sequence, output head); thread (ty, tx) of 16 x 16 owns
- * rows 4 ty .. 4 ty + 3 and columns 4 tx .. 4 tx + 3. Per chunk of 16 of the inner dim, the
- * block stages in (transposed: InT[x][token]) and M (Ms[x][column]) in shared memory; a thread
- * then reads one float4 of each per x for its 16 products. */
-__global__ void __launch_bounds__(kFixThreads) fix_kernel(FixParams F) {
-  __shared__ __align__(16) float InT[kChunk][kRows + kPad];
-  __shared__ __align__(16) float Ms[kChunk][kCols + kPad];
-  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
-  const int64_t t0 = (int64_t)blockIdx.x * kRows;
-  const int c0 = blockIdx.y * kCols;
-  for (int64_t pair = blockIdx.z; pair < F.N * F.heads_out; pair += gridDim.z) {
-    const int64_t n = pair / F.heads_out;
-    const int ho = (int)(pair % F.heads_out);
-    float total[4][4] = {};
-    for (int e = 0; e < F.G; e++) {
-      const int h = ho * F.G + e;
-      const float *M = F.M + (n * F.H + h) * F.KV;
-      const elem *in = F.in + (F.in_per_query ? h : ho) * (int64_t)F.X;
-      float acc[4][4] = {};
-      for (int x0 = 0; x0 < F.X; x0 += kChunk) {
-        __syncthreads(); /* the previous chunk's reads are done */
-        for (int i = threadIdx.x; i < kRows * kChunk; i += kFixThreads) {
-          const int r = i / kChunk, x = i % kChunk;
-          const int64_t t = t0 + r;
-          const bool in_range = t < F.L && x0 + x < F.X;
-          InT[x][r] = in_range ? to_f(in[(n * F.L + t) * F.in_row + x0 + x]) : 0.0f;
-        }
-        for (int i = threadIdx.x; i < kChunk * kCols; i += kFixThreads) {
-          int x, c;
-          if (F.transposed) x = i % kChunk, c = i / kChunk;
-          else x = i / kCols, c = i % kCols;
-          const bool in_range = x0 + x < F.X && c0 + c < F.C;
-          Ms[x][c] = !in_range ? 0.0f
-                     : F.transposed ? M[(int64_t)(c0 + c) * F.V + x0 + x]
-                                    : M[(int64_t)(x0 + x) * F.V + c0 + c];
-        }
-        __syncthreads();
-#pragma unroll
-        for (int x = 0; x < kChunk; x++) {
-          const float4 m4 = *(const float4 *)&Ms[x][4 * tx];
-          const float4 v4 = *(const float4 *)&InT[x][4 * ty];
-          const float m[4] = {m4.x, m4.y, m4.z, m4.w}, v[4] = {v4.x, v4.y, v4.z, v4.w};
-#pragma unroll
-          for (int i = 0; i < 4; i++)
-#pragma unroll
-            for (int j = 0; j < 4; j++) acc[i][j] = fmaf(v[i], m[j], acc[i][j]);
-        }
-      }
-#pragma unroll
-      for (int i = 0; i < 4; i++) {
-        const int64_t t = t0 + 4 * ty + i;
-        const int64_t step = F.L - 1 - t;
-        const float coef = decay(F.g[h], F.L - 1 - step);
-#pragma unroll
-        for (int j = 0; j < 4; j++) total[i][j] = fmaf(coef, acc[i][j], total[i][j]);
-      }
-    }
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-      const int64_t t = t0 + 4 * ty + i;
-      if (t >= F.L) continue;
-      elem *row = F.out + (n * F.L + t) * F.out_row + (int64_t)ho * F.C;
-#pragma unroll
-      for (int j = 0; j < 4; j++) {
-        const int c = c0 + 4 * tx + j;
-        if (c < F.C) store(&row[c], to_f(row[c]) + total[i][j]);
-      }
-    }
-  }
-}
-
-/* Enqueues fix_kernel over every (sequence, output head, 64 tokens, 64 columns). */
-static cudaError_t fix(const FixParams &F, cudaStream_t stream) {
-  const int64_t pairs = F.N * F.heads_out;
-  dim3 grid((unsigned)((F.L + kRows - 1) / kRows), (unsigned)((F.C + kCols - 1) / kCols),
-            (unsigned)(pairs < 65535 ? pairs : 65535));
-  fix_kernel<<<grid, kFixThreads, 0, stream>>>(F);
-  return cudaGetLastError();
 }
 
 }  // namespace lta_spb_bf16_kany_vany_rev__cuda_impl
@@ -213,30 +105,5 @@ extern "C" int lta_spb_bf16_kany_vany_rev__cuda(const lta_problem *p, const lta_
   const int64_t ytiles = (local.KV + kCombineThreads - 1) / kCombineThreads;
   dim3 grid((unsigned)(p->num_seqs * p->num_heads), (unsigned)(ytiles < 65535 ? ytiles : 65535));
   combine_kernel<<<grid, kCombineThreads, 0, stream>>>(local);
-  cudaError_t err = cudaGetLastError();
-  if (err != cudaSuccess || p->seqlen == 0) return (int)err;
-
-  FixParams F;
-  F.M = sp->gathered + (int64_t)sp->rank * local.slot;
-  F.N = p->num_seqs;
-  F.L = p->seqlen;
-  F.KV = local.KV;
-  F.V = p->V;
-  F.H = (int)p->num_heads;
-  for (int64_t h = 0; h < p->num_heads; h++) F.g[h] = p->g_gamma[h];
-  const int64_t Hkv = p->num_kv_heads;
-  F.heads_out = (int)Hkv, F.G = (int)(p->num_heads / Hkv);
-  F.in_per_query = 0;
-  F.scale = 1.0f;
-  /* dk += sum_h coef X_h v */
-  F.in = (const elem *)p->v, F.in_row = Hkv * p->V;
-  F.out = (elem *)p->d_k, F.out_row = Hkv * p->K;
-  F.X = (int)p->V, F.C = (int)p->K, F.transposed = 1;
-  err = fix(F, stream);
-  if (err != cudaSuccess) return (int)err;
-  /* dv += sum_h coef X_h^T k */
-  F.in = (const elem *)p->k, F.in_row = Hkv * p->K;
-  F.out = (elem *)p->d_v, F.out_row = Hkv * p->V;
-  F.X = (int)p->K, F.C = (int)p->V, F.transposed = 0;
-  return (int)fix(F, stream);
+  return (int)cudaGetLastError();
 }
