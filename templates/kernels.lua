@@ -4,7 +4,7 @@
 
 axis "op"     { "fwd", "dec", "bwd", "spf", "spb" } -- forward of SPEC section 1; its decode form
                                                -- (few tokens); the backward of SPEC section 2;
-                                               -- sequence parallel: a rank's combine and fix-up
+                                               -- sequence parallel: a rank's combine
 axis "dtype"  { "f32", "f16", "bf16" }         -- element type of q, k, v, o; states are always f32
 axis "K"      { 0, 32, 64, 128, 256 }          -- q/k head dim; 0 = any, taken at run time
 axis "V"      { 0, 32, 64, 128, 256 }          -- v/o head dim; 0 = any
