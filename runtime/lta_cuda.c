@@ -154,6 +154,23 @@ static cudaMemPool_t device_pool(int dev, device_info *d) {
   return d->has_pool ? d->pool : NULL;
 }
 
+/* n bytes from the device's pool, ordered on stream; NULL without a pool or memory. */
+static void *pool_take(int dev, device_info *d, size_t n, cudaStream_t stream) {
+  cudaMemPool_t pool = device_pool(dev, d);
+  void *p = NULL;
+  if (pool && cudaMallocFromPoolAsync(&p, n, pool, stream) == cudaSuccess) return p;
+  cudaGetLastError();
+  return NULL;
+}
+
+/* Returns pooled memory (or nothing: NULL) once the work enqueued on stream is done; the error
+ * of the work comes first. */
+static cudaError_t pool_give(void *p, cudaStream_t stream, cudaError_t e) {
+  if (!p) return e;
+  cudaError_t f = cudaFreeAsync(p, stream);
+  return e == cudaSuccess ? f : e;
+}
+
 static size_t align256(size_t n) { return (n + 255) / 256 * 256; }
 
 /* Side streams for the backward's concurrent passes: sets of two streams and three events per
@@ -171,23 +188,32 @@ typedef struct side_streams {
 
 static side_streams sides[MAX_DEVICES][SIDE_SETS];
 
+/* Creates a set's streams and events; on a failure, destroys what it created and returns 0. */
+static int make_sides(side_streams *d) {
+  int streams = 0, events = 0;
+  cudaEvent_t *ev[3] = {&d->fork, &d->done[0], &d->done[1]};
+  while (streams < 2 &&
+         cudaStreamCreateWithFlags(&d->stream[streams], cudaStreamNonBlocking) == cudaSuccess)
+    streams++;
+  while (streams == 2 && events < 3 &&
+         cudaEventCreateWithFlags(ev[events], cudaEventDisableTiming) == cudaSuccess)
+    events++;
+  d->made = events == 3;
+  if (!d->made) {
+    cudaGetLastError();
+    while (events > 0) cudaEventDestroy(*ev[--events]);
+    while (streams > 0) cudaStreamDestroy(d->stream[--streams]);
+  }
+  return d->made;
+}
+
 static side_streams *take_sides(int dev) {
   side_streams *got = NULL;
   pthread_mutex_lock(&devices_lock);
   for (int i = 0; i < SIDE_SETS && !got; i++) {
     side_streams *d = &sides[dev][i];
     if (d->held) continue;
-    if (!d->made) {
-      d->made = cudaStreamCreateWithFlags(&d->stream[0], cudaStreamNonBlocking) == cudaSuccess &&
-                cudaStreamCreateWithFlags(&d->stream[1], cudaStreamNonBlocking) == cudaSuccess &&
-                cudaEventCreateWithFlags(&d->fork, cudaEventDisableTiming) == cudaSuccess &&
-                cudaEventCreateWithFlags(&d->done[0], cudaEventDisableTiming) == cudaSuccess &&
-                cudaEventCreateWithFlags(&d->done[1], cudaEventDisableTiming) == cudaSuccess;
-      if (!d->made) {
-        cudaGetLastError();
-        break; /* the passes then share the caller's stream */
-      }
-    }
+    if (!d->made && !make_sides(d)) break; /* the passes then share the caller's stream */
     d->held = 1;
     got = d;
   }
@@ -259,26 +285,22 @@ static lta_status execute_passes(const lta_call *c, const char *fn, int dev, dev
   pass_plan pl;
   lta_status st = plan_passes(c, d, cap && !c->workspace, 1, &pl, fn);
   if (st != LTA_OK) return st;
-  void *ws = NULL;
-  int pooled = 0;
+  void *ws = NULL, *pooled = NULL;
   if (c->workspace) {
     if (pl.total > c->workspace_bytes)
       return lta_fail(LTA_ERR_SIZE, "%s: fwd.workspace_bytes=%zu: this backward needs %zu", fn,
                       c->workspace_bytes, pl.total);
     ws = c->workspace;
   } else if (pl.total > 0) {
-    cudaMemPool_t pool = cap ? NULL : device_pool(dev, d);
-    if (!pool)
+    if (cap)
       return lta_fail(LTA_ERR_UNSUPPORTED,
-                      "%s: this backward needs %zu bytes of workspace: give fwd.workspace%s", fn,
-                      pl.total, cap ? " while the stream is being captured" : "");
-    cudaError_t e = cudaMallocFromPoolAsync(&ws, pl.total, pool, stream);
-    if (e != cudaSuccess) {
-      cudaGetLastError();
+                      "%s: this backward needs %zu bytes of workspace: give fwd.workspace while "
+                      "the stream is being captured",
+                      fn, pl.total);
+    ws = pooled = pool_take(dev, d, pl.total, stream);
+    if (!ws)
       return lta_fail(LTA_ERR_NO_MEMORY, "%s: no device memory for the %zu-byte workspace", fn,
                       pl.total);
-    }
-    pooled = 1;
   }
   for (int i = 0; i < pl.count; i++)
     if (pl.need[i]) pl.run[i].workspace = (char *)ws + pl.off[i];
@@ -293,10 +315,7 @@ static lta_status execute_passes(const lta_call *c, const char *fn, int dev, dev
   lta_cuda_exec x = {stream, ws, 1, pl.run, side ? side->fork : NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
   give_sides(side);
-  if (pooled) {
-    cudaError_t f = cudaFreeAsync(ws, stream);
-    if (e == cudaSuccess) e = f;
-  }
+  e = pool_give(pooled, stream, e);
   if (e != cudaSuccess) return cuda_fail(e, fn, c->kernel->name);
   return LTA_OK;
 }
@@ -325,32 +344,20 @@ lta_status lta_cuda_execute(const lta_call *c, const char *fn) {
   if (c->p.op == LTA_OP_BWD) return execute_passes(c, fn, dev, d);
   plan(c, d, &seg, &need);
   cudaStream_t stream = (cudaStream_t)c->stream;
-  void *ws = NULL;
-  int pooled = 0;
+  void *ws = NULL, *pooled = NULL;
   if (need > 0) {
     if (c->workspace) {
       /* The caller's: as many segments as it holds. */
       while (seg > 1 && c->kernel->cuda_workspace(&c->p, seg) > c->workspace_bytes) seg--;
       ws = c->workspace;
     } else if (!capturing(stream)) {
-      cudaMemPool_t pool = device_pool(dev, d);
-      if (pool && cudaMallocFromPoolAsync(&ws, need, pool, stream) == cudaSuccess) {
-        pooled = 1;
-      } else {
-        cudaGetLastError();
-        ws = NULL;
-        seg = 1;
-      }
-    } else {
-      seg = 1;
+      ws = pooled = pool_take(dev, d, need, stream);
     }
+    if (!ws) seg = 1; /* no memory, or being captured: no split */
   }
   lta_cuda_exec x = {stream, seg > 1 ? ws : NULL, seg, NULL, NULL};
   cudaError_t e = (cudaError_t)c->kernel->cuda_run(&c->p, &x);
-  if (pooled) {
-    cudaError_t f = cudaFreeAsync(ws, stream);
-    if (e == cudaSuccess) e = f;
-  }
+  e = pool_give(pooled, stream, e);
   if (e != cudaSuccess) return cuda_fail(e, fn, c->kernel->name);
   return LTA_OK;
 }

@@ -32,9 +32,9 @@ __device__ __forceinline__ void from_f(__nv_bfloat16 *d, float x) { *d = __float
 /* The passes' order in pass[]. */
 enum { PASS_DQ = 0, PASS_DK = 1, PASS_DV = 2, PASSES = 3 };
 
-/* cu_seqlens lives in device memory: every block checks it as the forward kernels do
- * (0 = cu[0] <= ... <= cu[N] = rows), and writes nothing when it is malformed (the passes then
- * wrote nothing either). */
+/* cu_seqlens lives in device memory, where the host cannot check it without a synchronisation:
+ * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = rows) and, if it is malformed,
+ * returns before writing anything, so that a bad array can never send a block out of bounds. */
 __device__ bool seqlens_ok(const int64_t *cu, int64_t num_seqs, int64_t rows) {
   if (!cu) return true;
   int bad = 0;

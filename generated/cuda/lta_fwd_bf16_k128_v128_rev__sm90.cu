@@ -48,18 +48,20 @@ __device__ __forceinline__ void seq_rows(const lta_cuda_params &P, int64_t n, in
 }
 
 /* cu_seqlens lives in device memory, where the host cannot check it without a synchronisation:
- * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = seqlen) and, if it is malformed,
+ * every block checks it (0 = cu[0] <= cu[1] <= ... <= cu[N] = rows) and, if it is malformed,
  * returns before writing anything, so that a bad array can never send a block out of bounds. */
-__device__ bool seqlens_ok(const lta_cuda_params &P) {
-  if (!P.cu) return true;
+__device__ bool seqlens_ok(const int64_t *cu, int64_t num_seqs, int64_t rows) {
+  if (!cu) return true;
   int bad = 0;
-  for (int64_t i = threadIdx.x; i <= P.num_seqs; i += blockDim.x) {
-    const int64_t c = P.cu[i];
-    if (i == 0 ? c != 0 : c < P.cu[i - 1]) bad = 1;
-    if (i == P.num_seqs && c != P.seqlen) bad = 1;
+  for (int64_t i = threadIdx.x; i <= num_seqs; i += blockDim.x) {
+    const int64_t c = cu[i];
+    if (i == 0 ? c != 0 : c < cu[i - 1]) bad = 1;
+    if (i == num_seqs && c != rows) bad = 1;
   }
   return __syncthreads_or(bad) == 0;
 }
+/* The call's cu_seqlens, checked (a varlen call has batch 1: its rows are seqlen). */
+__device__ bool seqlens_ok(const lta_cuda_params &P) { return seqlens_ok(P.cu, P.num_seqs, P.seqlen); }
 
 /* The state slot of sequence n: n itself, or P.si[n] with a pool (negative: skip it). */
 __device__ __forceinline__ int64_t state_slot(const lta_cuda_params &P, int64_t n) {
