@@ -49,12 +49,12 @@ static inline void lta_fwd_bf16_k128_v128_rev__avx2_prefetch(const void *row, si
 }
 
 /* Items [item0, item1) of one sequence (consecutive heads), or the segment of one item that
- * p->seg names, in chunks of 32 tokens from the last. The heads
+ * p->seg names, in chunks of 16 tokens from the last. The heads
  * go through each chunk in lockstep: their rows of a token are neighbours in memory, so one page
  * and one prefetch stream serve them all. Each head's state and decays live in ws after the
  * chunk's buffers, which the heads take in turn. */
 static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
-  const int64_t K = 128, V = 128, C = 32;
+  const int64_t K = 128, V = 128, C = 16;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads;
   const int64_t n = item0 / H, h0 = item0 % H, G = item1 - item0;
   int64_t row0, row1;
@@ -87,19 +87,23 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
-    uint16_t *orow[32]; /* the chunk's output rows */
+    /* The next item in this order: the next head of the chunk, or the first of the next chunk. */
+    const int64_t en = e + 1 < G ? e + 1 : 0, cn = e + 1 < G ? c0 : c0 + C;
+    const int64_t hn = h0 + en, hkn = hn / (H / Hkv);
+    const float *Sn = states + en * lta_ws_floats(K * V);
+    uint16_t *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row1 - 1 - (c0 + t);
       orow[t] = o + (r * H + h) * V;
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
-      if (c0 + C + t < span.end) { /* the next chunk's rows, on their way from memory meanwhile */
-        const int64_t rn = r - C;
-        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      if (cn + t < span.end) { /* the next item's rows, on their way from memory meanwhile */
+        const int64_t rn = r - (cn - c0);
+        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(q + (rn * H + hn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(k + (rn * Hkv + hkn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(v + (rn * Hkv + hkn) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k128_v128_rev__avx2_prefetch(o + (rn * H + hn) * V, V * sizeof(uint16_t), 1);
       }
       if (outputs) {
       for (int64_t i = 0; i < 128; i += 8)
@@ -356,12 +360,16 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
+        for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < i0 + 1; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(A[(i0 + 0) * C + u]);
@@ -372,6 +380,14 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 1;
@@ -382,6 +398,14 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 2;
@@ -390,12 +414,64 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           {
             const int64_t u = i0 + 3;
             const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
             const LTA_V_VEC a3 = LTA_V_SET1(A[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 4;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC a4 = LTA_V_SET1(A[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 5;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC a5 = LTA_V_SET1(A[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 6;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC a6 = LTA_V_SET1(A[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
+          }
+          {
+            const int64_t u = i0 + 7;
+            const LTA_V_VEC b0 = LTA_V_LOAD(Vc + u * V + jb + 0);
+            const LTA_V_VEC a7 = LTA_V_SET1(A[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(S + u * V + jb + 0);
@@ -407,11 +483,23 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Qs[(i0 + 4) * K + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Qs[(i0 + 5) * K + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Qs[(i0 + 6) * K + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Qs[(i0 + 7) * K + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(Ob + (i0 + 0) * V + jb + 0, c0_0);
           LTA_V_STORE(Ob + (i0 + 1) * V + jb + 0, c1_0);
           LTA_V_STORE(Ob + (i0 + 2) * V + jb + 0, c2_0);
           LTA_V_STORE(Ob + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(Ob + (i0 + 4) * V + jb + 0, c4_0);
+          LTA_V_STORE(Ob + (i0 + 5) * V + jb + 0, c5_0);
+          LTA_V_STORE(Ob + (i0 + 6) * V + jb + 0, c6_0);
+          LTA_V_STORE(Ob + (i0 + 7) * V + jb + 0, c7_0);
         }
         for (; i0 < L; i0++)
         {
@@ -446,6 +534,14 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
         int64_t i0 = 0;
         for (; i0 + 4 <= K; i0 += 4)
         {
+          __builtin_prefetch(Sn + (i0 + 4) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 4) * V + jb + 23);
+          __builtin_prefetch(Sn + (i0 + 5) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 5) * V + jb + 23);
+          __builtin_prefetch(Sn + (i0 + 6) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 6) * V + jb + 23);
+          __builtin_prefetch(Sn + (i0 + 7) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 7) * V + jb + 23);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 8));
           LTA_V_VEC c0_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 16));
@@ -497,12 +593,24 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
         const int64_t jb = 120;
       {
         int64_t i0 = 0;
-        for (; i0 + 4 <= K; i0 += 4)
+        for (; i0 + 8 <= K; i0 += 8)
         {
+          __builtin_prefetch(Sn + (i0 + 8) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 9) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 10) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 11) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 12) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 13) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 14) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 15) * V + jb + 0);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 0));
           LTA_V_VEC c2_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 2) * V + jb + 0));
           LTA_V_VEC c3_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 3) * V + jb + 0));
+          LTA_V_VEC c4_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 4) * V + jb + 0));
+          LTA_V_VEC c5_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 5) * V + jb + 0));
+          LTA_V_VEC c6_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 6) * V + jb + 0));
+          LTA_V_VEC c7_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 7) * V + jb + 0));
           for (int64_t u = 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vd + u * V + jb + 0);
             const LTA_V_VEC a0 = LTA_V_SET1(Kt[(i0 + 0) * C + u]);
@@ -513,11 +621,23 @@ static void lta_fwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
             const LTA_V_VEC a3 = LTA_V_SET1(Kt[(i0 + 3) * C + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
+            const LTA_V_VEC a4 = LTA_V_SET1(Kt[(i0 + 4) * C + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Kt[(i0 + 5) * C + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Kt[(i0 + 6) * C + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Kt[(i0 + 7) * C + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(S + (i0 + 0) * V + jb + 0, c0_0);
           LTA_V_STORE(S + (i0 + 1) * V + jb + 0, c1_0);
           LTA_V_STORE(S + (i0 + 2) * V + jb + 0, c2_0);
           LTA_V_STORE(S + (i0 + 3) * V + jb + 0, c3_0);
+          LTA_V_STORE(S + (i0 + 4) * V + jb + 0, c4_0);
+          LTA_V_STORE(S + (i0 + 5) * V + jb + 0, c5_0);
+          LTA_V_STORE(S + (i0 + 6) * V + jb + 0, c6_0);
+          LTA_V_STORE(S + (i0 + 7) * V + jb + 0, c7_0);
         }
       }
       }
@@ -540,7 +660,7 @@ void lta_fwd_bf16_k128_v128_rev__avx2(const lta_problem *p, int64_t first, int64
 }
 
 size_t lta_fwd_bf16_k128_v128_rev__avx2_workspace(const lta_problem *p) {
-  const int64_t K = 128, V = 128, C = 32, G = lta_group_size(p);
+  const int64_t K = 128, V = 128, C = 16, G = lta_group_size(p);
   return sizeof(float) * (3 * lta_ws_floats(C * K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C) +
                           (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }

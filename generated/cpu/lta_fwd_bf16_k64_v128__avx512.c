@@ -49,12 +49,12 @@ static inline void lta_fwd_bf16_k64_v128__avx512_prefetch(const void *row, size_
 }
 
 /* Items [item0, item1) of one sequence (consecutive heads), or the segment of one item that
- * p->seg names, in chunks of 32 tokens from the first. The heads
+ * p->seg names, in chunks of 16 tokens from the first. The heads
  * go through each chunk in lockstep: their rows of a token are neighbours in memory, so one page
  * and one prefetch stream serve them all. Each head's state and decays live in ws after the
  * chunk's buffers, which the heads take in turn. */
 static void lta_fwd_bf16_k64_v128__avx512_group(const lta_problem *p, int64_t item0, int64_t item1, float *ws) {
-  const int64_t K = 64, V = 128, C = 32;
+  const int64_t K = 64, V = 128, C = 16;
   const int64_t H = p->num_heads, Hkv = p->num_kv_heads;
   const int64_t n = item0 / H, h0 = item0 % H, G = item1 - item0;
   int64_t row0, row1;
@@ -87,19 +87,23 @@ static void lta_fwd_bf16_k64_v128__avx512_group(const lta_problem *p, int64_t it
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
-    uint16_t *orow[32]; /* the chunk's output rows */
+    /* The next item in this order: the next head of the chunk, or the first of the next chunk. */
+    const int64_t en = e + 1 < G ? e + 1 : 0, cn = e + 1 < G ? c0 : c0 + C;
+    const int64_t hn = h0 + en, hkn = hn / (H / Hkv);
+    const float *Sn = states + en * lta_ws_floats(K * V);
+    uint16_t *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row0 + c0 + t;
       orow[t] = o + (r * H + h) * V;
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
-      if (c0 + C + t < span.end) { /* the next chunk's rows, on their way from memory meanwhile */
-        const int64_t rn = r + C;
-        lta_fwd_bf16_k64_v128__avx512_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k64_v128__avx512_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k64_v128__avx512_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_fwd_bf16_k64_v128__avx512_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      if (cn + t < span.end) { /* the next item's rows, on their way from memory meanwhile */
+        const int64_t rn = r + (cn - c0);
+        lta_fwd_bf16_k64_v128__avx512_prefetch(q + (rn * H + hn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx512_prefetch(k + (rn * Hkv + hkn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx512_prefetch(v + (rn * Hkv + hkn) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_bf16_k64_v128__avx512_prefetch(o + (rn * H + hn) * V, V * sizeof(uint16_t), 1);
       }
       if (outputs) {
       for (int64_t i = 0; i < 64; i += 16)
@@ -426,6 +430,22 @@ static void lta_fwd_bf16_k64_v128__avx512_group(const lta_problem *p, int64_t it
         int64_t i0 = 0;
         for (; i0 + 8 <= K; i0 += 8)
         {
+          __builtin_prefetch(Sn + (i0 + 8) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 8) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 9) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 9) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 10) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 10) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 11) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 11) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 12) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 12) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 13) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 13) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 14) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 14) * V + jb + 31);
+          __builtin_prefetch(Sn + (i0 + 15) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 15) * V + jb + 31);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 16));
           LTA_V_VEC c1_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 1) * V + jb + 0));
@@ -507,7 +527,7 @@ void lta_fwd_bf16_k64_v128__avx512(const lta_problem *p, int64_t first, int64_t 
 }
 
 size_t lta_fwd_bf16_k64_v128__avx512_workspace(const lta_problem *p) {
-  const int64_t K = 64, V = 128, C = 32, G = lta_group_size(p);
+  const int64_t K = 64, V = 128, C = 16, G = lta_group_size(p);
   return sizeof(float) * (3 * lta_ws_floats(C * K) + 3 * lta_ws_floats(C * V) + lta_ws_floats(C * C) +
                           (size_t)G * (lta_ws_floats(K * V) + lta_ws_floats(C + 1)));
 }

@@ -86,6 +86,10 @@ static void lta_fwd_f16_k32_v32_rev__scalar_group(const lta_problem *p, int64_t 
     const int64_t h = h0 + e, hk = h / (H / Hkv);
     float *S = states + e * lta_ws_floats(K * V);
     const float *D = decays + e * lta_ws_floats(C + 1);
+    /* The next item in this order: the next head of the chunk, or the first of the next chunk. */
+    const int64_t en = e + 1 < G ? e + 1 : 0, cn = e + 1 < G ? c0 : c0 + C;
+    const int64_t hn = h0 + en, hkn = hn / (H / Hkv);
+    const float *Sn = states + en * lta_ws_floats(K * V);
     uint16_t *orow[16]; /* the chunk's output rows */
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = row1 - 1 - (c0 + t);
@@ -93,12 +97,12 @@ static void lta_fwd_f16_k32_v32_rev__scalar_group(const lta_problem *p, int64_t 
       const uint16_t *qr = q + (r * H + h) * K, *kr = k + (r * Hkv + hk) * K;
       const uint16_t *vr = v + (r * Hkv + hk) * V;
       float *qt = Qs + t * K, *vt = Vc + t * V;
-      if (c0 + C + t < span.end) { /* the next chunk's rows, on their way from memory meanwhile */
-        const int64_t rn = r - C;
-        lta_fwd_f16_k32_v32_rev__scalar_prefetch(q + (rn * H + h) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_f16_k32_v32_rev__scalar_prefetch(k + (rn * Hkv + hk) * K, K * sizeof(uint16_t), 0);
-        lta_fwd_f16_k32_v32_rev__scalar_prefetch(v + (rn * Hkv + hk) * V, V * sizeof(uint16_t), 0);
-        lta_fwd_f16_k32_v32_rev__scalar_prefetch(o + (rn * H + h) * V, V * sizeof(uint16_t), 1);
+      if (cn + t < span.end) { /* the next item's rows, on their way from memory meanwhile */
+        const int64_t rn = r - (cn - c0);
+        lta_fwd_f16_k32_v32_rev__scalar_prefetch(q + (rn * H + hn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_f16_k32_v32_rev__scalar_prefetch(k + (rn * Hkv + hkn) * K, K * sizeof(uint16_t), 0);
+        lta_fwd_f16_k32_v32_rev__scalar_prefetch(v + (rn * Hkv + hkn) * V, V * sizeof(uint16_t), 0);
+        lta_fwd_f16_k32_v32_rev__scalar_prefetch(o + (rn * H + hn) * V, V * sizeof(uint16_t), 1);
       }
       if (outputs) {
       for (int64_t i = 0; i < 32; i += 1)
@@ -400,6 +404,10 @@ static void lta_fwd_f16_k32_v32_rev__scalar_group(const lta_problem *p, int64_t 
         int64_t i0 = 0;
         for (; i0 + 4 <= K; i0 += 4)
         {
+          __builtin_prefetch(Sn + (i0 + 4) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 5) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 6) * V + jb + 0);
+          __builtin_prefetch(Sn + (i0 + 7) * V + jb + 0);
           LTA_V_VEC c0_0 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 0));
           LTA_V_VEC c0_1 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 1));
           LTA_V_VEC c0_2 = LTA_V_MUL(dLv, LTA_V_LOAD(S + (i0 + 0) * V + jb + 2));
