@@ -245,25 +245,37 @@ __device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
   return w;
 }
 
-/* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. */
+/* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. A thread
+ * copies the same 16-byte column of every (NT / vectors a row)-th row; the rows' offsets from
+ * the chunk's first are 32-bit (a chunk spans at most C * LTA_CUDA_MAX_HEADS * K elements), so
+ * that the addresses cost a few integer instructions, not 64-bit products per copy. Rows past
+ * the sequence's end are zero-filled from the chunk's first row (always inside it). */
 template <bool WITH_Q>
 __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
-  const int64_t L = w.len - c * C, t0 = c * C;
   constexpr int QV = K / 8, VV = VT / 8; /* 16-byte vectors per row */
+  constexpr int QR = NT / QV, VR = NT / VV; /* rows one pass of the block covers */
+  static_assert(NT % QV == 0 && NT % VV == 0 && C % QR == 0 && C % VR == 0,
+                "a thread copies whole rows' columns: NT and C must be multiples");
+  const int64_t t0 = c * C;
+  const int L = (int)(w.len - t0 < C ? w.len - t0 : C);
+  const elem *qc = w.qb + t0 * w.qstep, *kc = w.kb + t0 * w.kstep, *vc = w.vb + t0 * w.vstep;
+  const int qs = (int)w.qstep, ks = (int)w.kstep, vs = (int)w.vstep;
+  const int qi = threadIdx.x / QV, qcol = (threadIdx.x % QV) * 8;
 #pragma unroll
-  for (int x = threadIdx.x; x < C * QV; x += NT) {
-    const int i = x / QV, col = (x % QV) * 8;
+  for (int j = 0; j < C / QR; j++) {
+    const int i = qi + j * QR;
     const bool ok = i < L;
-    const int64_t t = ok ? t0 + i : 0;
-    if (WITH_Q) cp_async16(b + i * QLD + col, w.qb + t * w.qstep + col, ok);
-    cp_async16(b + C * QLD + i * QLD + col, w.kb + t * w.kstep + col, ok);
+    const int r = ok ? i : 0;
+    if (WITH_Q) cp_async16(b + i * QLD + qcol, qc + r * qs + qcol, ok);
+    cp_async16(b + C * QLD + i * QLD + qcol, kc + r * ks + qcol, ok);
   }
+  const int vi = threadIdx.x / VV, vcol = (threadIdx.x % VV) * 8;
 #pragma unroll
-  for (int x = threadIdx.x; x < C * VV; x += NT) {
-    const int i = x / VV, col = (x % VV) * 8;
+  for (int j = 0; j < C / VR; j++) {
+    const int i = vi + j * VR;
     const bool ok = i < L;
-    const int64_t t = ok ? t0 + i : 0;
-    cp_async16(b + 2 * C * QLD + i * VLD + col, w.vb + t * w.vstep + col, ok);
+    const int r = ok ? i : 0;
+    cp_async16(b + 2 * C * QLD + i * VLD + vcol, vc + r * vs + vcol, ok);
   }
 }
 
