@@ -128,7 +128,7 @@ size_t lta_sp_slot_floats(const lta_sp_args *a);
 /* The all-gather of slot `rank` of a->gathered into every rank's gathered (the caller's stream). */
 typedef lta_status (*lta_sp_gather_fn)(const lta_sp_args *a, void *comm, const char *fn);
 
-/* A rank's steps (bits): the local computation, the combine and fix-up. */
+/* A rank's steps (bits): the local state, then the combine and the outputs from its result. */
 enum { LTA_SP_LOCAL = 1, LTA_SP_COMBINE = 2 };
 
 /* Checks the call (op LTA_OP_SPF or LTA_OP_SPB), then runs the steps asked for, with gather

@@ -88,7 +88,8 @@ typedef struct lta_problem {
   void *d_q, *d_k, *d_v;
   float *d_s0;
   /* The CUDA backward runs forward kernels on rearranged tensors (templates/cuda_bwd.cu.lt);
-   * those calls alone set these, every other call leaves them 0. */
+   * those calls alone set num_q_heads and all but one pass flag (sequence parallelism's local
+   * step sets LTA_PASS_STATES_ONLY); every other call leaves them 0. */
   int64_t num_q_heads;        /* heads of the q tensor when not num_heads: head h reads q head
                                  h / (num_heads / num_q_heads) */
   int pass_flags;             /* LTA_PASS_* */

@@ -76,9 +76,10 @@ lta_status lta_sp_run(const lta_sp_args *a, int op, const char *fn, int steps,
   lta_status st = lta_sp_prepare(a, op, fn, &call, &sp);
   if (st == LTA_OK && (steps & LTA_SP_LOCAL)) st = local(a, op, fn);
   if (st == LTA_OK && gather) st = gather(a, comm, fn);
-  if (st == LTA_OK && (steps & LTA_SP_COMBINE))
+  if (st == LTA_OK && (steps & LTA_SP_COMBINE)) {
     st = call.device == LTA_DEVICE_CUDA ? lta_cuda_execute(&call, fn) : lta_cpu_execute(&call, fn);
-  if (st == LTA_OK && (steps & LTA_SP_COMBINE)) st = outputs(a, op, fn);
+    if (st == LTA_OK) st = outputs(a, op, fn);
+  }
   lta_call_free(&call);
   return st;
 }

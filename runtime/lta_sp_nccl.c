@@ -1,7 +1,7 @@
 /* lta_sp_nccl.c: sequence parallel over NCCL (built when CMake finds NCCL next to CUDA).
  *
- * A rank's three steps on its stream: the local step, one in-place ncclAllGather of the slots
- * of gathered (each rank sends slot `rank`), the combine. Nothing synchronises with the host.
+ * A rank's steps on its stream: the local step, one in-place ncclAllGather of the slots of
+ * gathered (each rank sends slot `rank`), the combine and the outputs from its result. Nothing synchronises with the host.
  */
 #include <cuda_runtime_api.h>
 #include <nccl.h>

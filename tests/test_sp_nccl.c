@@ -1,8 +1,8 @@
 /* test_sp_nccl.c: sequence parallel over NCCL on 2 or more GPUs of one host, against one GPU.
  *
  * One thread per GPU (rank), one communicator of ncclCommInitAll, each rank's segment of the
- * batch's sequences in its own GPU's memory: lta_sp_forward_nccl (local forward, in-place
- * all-gather, combine) on the rank's stream; the outputs put together must match one
+ * batch's sequences in its own GPU's memory: lta_sp_forward_nccl (local state, in-place
+ * all-gather, combine, outputs) on the rank's stream; the outputs put together must match one
  * lta_forward over the whole sequences on GPU 0 and the double reference, the last rank's
  * (first, when reverse) outgoing state the final state. Then lta_sp_backward_nccl against one
  * lta_backward on GPU 0 and the reference backward. Cases: 2 ranks, then every GPU (up to 8),
