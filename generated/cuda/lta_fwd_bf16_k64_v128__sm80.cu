@@ -146,7 +146,7 @@ constexpr int WN = 2, OC = 32, SMR = 4, SR = 16, SC = 64, STAGES = 2;
 constexpr int QLD = K + 8, VLD = VT + 8;
 constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
 constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
-                              + sizeof(float) * (C + 1 + NT / 32);
+                              + sizeof(float) * (2 * (C + 1) + NT / 32);
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -162,13 +162,15 @@ template <int N> __device__ __forceinline__ void cp_wait() {
   asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
 }
 
-__device__ __forceinline__ void ldsm_x4(uint32_t r[4], const void *p) {
+/* ldmatrix at a shared-memory address: the callers keep 32-bit addresses per thread and add
+ * compile-time offsets, so that an address costs no arithmetic in the loops. */
+__device__ __forceinline__ void ldsm_x4(uint32_t r[4], uint32_t a) {
   asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(a));
 }
-__device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], const void *p) {
+__device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], uint32_t a) {
   asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(smem_addr(p)));
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(a));
 }
 
 /* d += a (16x16, row) * b (16x8, col), fp32 accumulation. */
@@ -196,6 +198,7 @@ struct Smem {
   elem *vhi, *vlo;     /* the chunk's decayed v tile as hi + lo, [C][VLD] */
   elem *sb;            /* the state rounded to elem (f16: scaled by 2^-e), [K][VLD] */
   float *dd;           /* dd[m] = exp(g m), m = 0..C */
+  float *ds;           /* ds[m] = scale dd[m] */
   float *amax;         /* per-warp largest |S| (f16 scaling) */
   __device__ Smem(char *base) {
     elem *e = reinterpret_cast<elem *>(base);
@@ -204,7 +207,8 @@ struct Smem {
     vlo = vhi + C * VLD;
     sb = vlo + C * VLD;
     dd = reinterpret_cast<float *>(sb + K * VLD);
-    amax = dd + C + 1;
+    ds = dd + C + 1;
+    amax = ds + C + 1;
   }
   __device__ __forceinline__ elem *stage(int64_t i) const { return stages + (int)(i % STAGES) * STAGE_ELEMS; }
 };
@@ -280,10 +284,12 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
 }
 
 /* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
- * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE),
- * eight elements (16 bytes) at a time. */
-__device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L, float vf) {
+ * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE), eight elements (16 bytes) at a time. Rows
+ * past L were loaded as zeros, so only their factor needs a select. Returns NaN when the thread
+ * saw an Inf or NaN in v (each element times 0, summed), else 0. */
+__device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, float vf) {
   constexpr int VV = VT / 8;
+  float seen = 0.0f;
 #pragma unroll
   for (int x = threadIdx.x; x < C * VV; x += NT) {
     const int j = x / VV, col = (x % VV) * 8;
@@ -294,7 +300,8 @@ __device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L, f
 #pragma unroll
     for (int e = 0; e < 4; e++) {
       const float2 f = unpack2(src[e]);
-      const float a = j < L ? f.x * d : 0.0f, b = j < L ? f.y * d : 0.0f;
+      seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
+      const float a = f.x * d, b = f.y * d;
       h[e] = pack2(a, b);
       const float2 r = unpack2(h[e]);
       l[e] = pack2(a - r.x, b - r.y);
@@ -302,39 +309,54 @@ __device__ __forceinline__ void decay_v(const Smem &sm, const elem *vt, int L, f
     *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
     *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
   }
+  return seen;
 }
 
-/* s = exp(g L) s + k^T (vhi + vlo) on this warp's SR x SC state tile. */
+/* s = exp(g L) s + k^T (vhi + vlo) on this warp's SR x SC state tile. The fragments of each
+ * (k16 step, 16 columns) come in while the products of the one before run. */
 __device__ __forceinline__ void update_state(float s[SR / 16][SC / 8][4], const Smem &sm,
                                              const elem *kt, float decay_L) {
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  constexpr int NP = SC / 16, STEPS = (C / 16) * NP;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, m = lane >> 3;
   const int r0 = (warp % SMR) * SR, c0 = (warp / SMR) * SC;
+  /* Byte addresses of this thread's rows at k16 step 0, column group 0. */
+  const uint32_t ka = smem_addr(kt + ((lane & 7) + (m >> 1) * 8) * QLD + r0 + (m & 1) * 8);
+  const uint32_t va = (uint32_t)(((lane & 7) + (m & 1) * 8) * VLD + c0 + (m >> 1) * 8) * 2;
+  const uint32_t ha = smem_addr(sm.vhi) + va, la = smem_addr(sm.vlo) + va;
 #pragma unroll
   for (int mt = 0; mt < SR / 16; mt++)
 #pragma unroll
     for (int nt = 0; nt < SC / 8; nt++)
 #pragma unroll
       for (int e = 0; e < 4; e++) s[mt][nt][e] *= decay_L;
+  uint32_t a[2][SR / 16][4], bh[2][4], bl[2][4];
 #pragma unroll
-  for (int kc = 0; kc < C / 16; kc++) {
-    uint32_t a[SR / 16][4];
-    const int m = lane >> 3;
+  for (int mt = 0; mt < SR / 16; mt++) ldsm_x4_t(a[0][mt], ka + mt * 32);
+  ldsm_x4_t(bh[0], ha);
+  ldsm_x4_t(bl[0], la);
 #pragma unroll
-    for (int mt = 0; mt < SR / 16; mt++)
-      ldsm_x4_t(a[mt], kt + (kc * 16 + (lane & 7) + (m >> 1) * 8) * QLD + r0 + mt * 16 + (m & 1) * 8);
+  for (int st = 0; st < STEPS; st++) {
+    const int kc = st / NP, np = st % NP;
+    if (st + 1 < STEPS) {
+      const int kc1 = (st + 1) / NP, np1 = (st + 1) % NP;
+      if (np1 == 0) {
 #pragma unroll
-    for (int np = 0; np < SC / 16; np++) {
-      uint32_t bh[4], bl[4];
-      const int off = (kc * 16 + (lane & 7) + (m & 1) * 8) * VLD + c0 + np * 16 + (m >> 1) * 8;
-      ldsm_x4_t(bh, sm.vhi + off);
-      ldsm_x4_t(bl, sm.vlo + off);
-#pragma unroll
-      for (int mt = 0; mt < SR / 16; mt++) {
-        mma(s[mt][2 * np], a[mt], bh[0], bh[1]);
-        mma(s[mt][2 * np + 1], a[mt], bh[2], bh[3]);
-        mma(s[mt][2 * np], a[mt], bl[0], bl[1]);
-        mma(s[mt][2 * np + 1], a[mt], bl[2], bl[3]);
+        for (int mt = 0; mt < SR / 16; mt++)
+          ldsm_x4_t(a[kc1 & 1][mt], ka + kc1 * 16 * QLD * 2 + mt * 32);
       }
+      ldsm_x4_t(bh[(st + 1) & 1], ha + kc1 * 16 * VLD * 2 + np1 * 32);
+      ldsm_x4_t(bl[(st + 1) & 1], la + kc1 * 16 * VLD * 2 + np1 * 32);
+    }
+    const uint32_t *h = bh[st & 1], *l = bl[st & 1];
+#pragma unroll
+    for (int mt = 0; mt < SR / 16; mt++) {
+      mma(s[mt][2 * np], a[kc & 1][mt], h[0], h[1]);
+      mma(s[mt][2 * np + 1], a[kc & 1][mt], h[2], h[3]);
+    }
+#pragma unroll
+    for (int mt = 0; mt < SR / 16; mt++) {
+      mma(s[mt][2 * np], a[kc & 1][mt], l[0], l[1]);
+      mma(s[mt][2 * np + 1], a[kc & 1][mt], l[2], l[3]);
     }
   }
 }
@@ -396,9 +418,14 @@ __device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], co
   (void)sm;
 }
 
-/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks). */
-__device__ __forceinline__ void fill_decays(const Smem &sm, float g) {
-  for (int m = threadIdx.x; m <= C; m += NT) sm.dd[m] = (float)exp((double)g * m);
+/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks), and
+ * ds[m] = scale dd[m]. */
+__device__ __forceinline__ void fill_decays(const Smem &sm, float g, float scale) {
+  for (int m = threadIdx.x; m <= C; m += NT) {
+    const float d = (float)exp((double)g * m);
+    sm.dd[m] = d;
+    sm.ds[m] = scale * d;
+  }
 }
 
 /* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
@@ -431,7 +458,7 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
   const Work w = block_work(P, blockIdx.y);
-  fill_decays(sm, w.g);
+  fill_decays(sm, w.g, P.scale);
   const int64_t KV = (int64_t)K * V;
   const bool whole = P.segments == 1;
   float s[SR / 16][SC / 8][4];
@@ -468,7 +495,7 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   const Work w = block_work(P, blockIdx.y);
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
-  fill_decays(sm, w.g);
+  fill_decays(sm, w.g, P.scale);
   const int64_t KV = (int64_t)K * V;
   const float *entering = P.segments > 1 ? P.ws + (w.pair * ws_slots(P) + w.seg) * KV
                                          : (P.s0 ? P.s0 + w.pair * KV : nullptr);
@@ -481,6 +508,13 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
   /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
   const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
   const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
+  /* This thread's byte offsets of its ldmatrix rows: q from its stage's start, k and v from
+   * their tiles' starts (k16 step 0, column group 0), and sb's address. */
+  const int m = lane >> 3;
+  const uint32_t q_off = (uint32_t)((wm * 16 + (lane & 15)) * QLD + (lane >> 4) * 8) * 2;
+  const uint32_t k_off = (uint32_t)(((lane & 7) + (m >> 1) * 8) * QLD + (m & 1) * 8) * 2;
+  const uint32_t v_off = (uint32_t)(((lane & 7) + (m & 1) * 8) * VLD + wn * OC + (m >> 1) * 8) * 2;
+  const uint32_t sb_a = smem_addr(sm.sb) + v_off;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
     if (st < n) load_chunk<true>(w, w.chunk0 + st, sm.stage(st));
@@ -494,6 +528,9 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
     if (it + STAGES - 1 < n) load_chunk<true>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
     const elem *qt = sm.stage(it), *kt = qt + C * QLD, *vt = kt + C * QLD;
+    /* The decayed v of this chunk's state update first (vhi/vlo are free: every warp's update
+     * of the chunk before is done), among the independent products below. */
+    const float seen = decay_v(sm, vt, L, vf);
 
     /* o = q S (inter-chunk) and p = q k^T (intra-chunk), over k16 steps of K. */
     float acc[OC / 8][4], pc[C / 8][4];
@@ -501,25 +538,36 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
     for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
 #pragma unroll
     for (int t = 0; t < C / 8; t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
-    const int m = lane >> 3;
+    {
+      const uint32_t qa = smem_addr(qt) + q_off, ka = smem_addr(kt) + k_off;
+      /* Each k16 step's fragments come in while the products of the step before run. */
+      uint32_t fa[2][4], fb[2][OC / 16][4], fk[2][C / 16][4];
 #pragma unroll
-    for (int kk = 0; kk < K / 16; kk++) {
-      uint32_t a[4];
-      ldsm_x4(a, qt + (wm * 16 + (lane & 15)) * QLD + kk * 16 + (lane >> 4) * 8);
+      for (int kk = 0; kk <= K / 16; kk++) {
+        if (kk < K / 16) {
+          const int x = kk & 1;
+          ldsm_x4(fa[x], qa + kk * 32);
 #pragma unroll
-      for (int np = 0; np < OC / 16; np++) {
-        uint32_t b[4];
-        ldsm_x4_t(b, sm.sb + (kk * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
-        mma(acc[2 * np], a, b[0], b[1]);
-        mma(acc[2 * np + 1], a, b[2], b[3]);
-      }
+          for (int np = 0; np < OC / 16; np++) ldsm_x4_t(fb[x][np], sb_a + kk * 16 * VLD * 2 + np * 32);
 #pragma unroll
-      for (int jp = 0; jp < C / 16; jp++) {
-        if (jp > wm) break; /* causal: key rows past this warp's query rows */
-        uint32_t b[4];
-        ldsm_x4(b, kt + (jp * 16 + (lane & 7) + (m >> 1) * 8) * QLD + kk * 16 + (m & 1) * 8);
-        mma(pc[2 * jp], a, b[0], b[1]);
-        mma(pc[2 * jp + 1], a, b[2], b[3]);
+          for (int jp = 0; jp < C / 16; jp++) {
+            if (jp > wm) break; /* causal: key rows past this warp's query rows */
+            ldsm_x4(fk[x][jp], ka + jp * 16 * QLD * 2 + kk * 32);
+          }
+        }
+        if (kk == 0) continue;
+        const int y = (kk - 1) & 1;
+#pragma unroll
+        for (int np = 0; np < OC / 16; np++) {
+          mma(acc[2 * np], fa[y], fb[y][np][0], fb[y][np][1]);
+          mma(acc[2 * np + 1], fa[y], fb[y][np][2], fb[y][np][3]);
+        }
+#pragma unroll
+        for (int jp = 0; jp < C / 16; jp++) {
+          if (jp > wm) break;
+          mma(pc[2 * jp], fa[y], fk[y][jp][0], fk[y][jp][1]);
+          mma(pc[2 * jp + 1], fa[y], fk[y][jp][2], fk[y][jp][3]);
+        }
       }
     }
     /* Row factors of the inter-chunk term, and the decay mask of p (a select, never a product
@@ -535,30 +583,40 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
       acc[t][2] *= f1;
       acc[t][3] *= f1;
     }
+    /* p = scale exp(g (i - j)) (q_i . k_j) as the A operands of p v; the causal mask (on the
+     * diagonal block only) a select. */
+    uint32_t pa[C / 16][4];
 #pragma unroll
     for (int jp = 0; jp < C / 16; jp++) {
       if (jp > wm) break;
-      uint32_t a[4];
 #pragma unroll
       for (int half = 0; half < 2; half++) {
         float *t = pc[2 * jp + half];
         const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
-        const float p0 = i0 >= j ? P.scale * sm.dd[i0 - j] * t[0] : 0.0f;
-        const float p1 = i0 >= j + 1 ? P.scale * sm.dd[i0 - j - 1] * t[1] : 0.0f;
-        const float p2 = i0 + 8 >= j ? P.scale * sm.dd[i0 + 8 - j] * t[2] : 0.0f;
-        const float p3 = i0 + 8 >= j + 1 ? P.scale * sm.dd[i0 + 7 - j] * t[3] : 0.0f;
-        a[2 * half] = pack2(p0, p1);
-        a[2 * half + 1] = pack2(p2, p3);
+        const bool diag = jp == wm;
+        const float p0 = !diag || i0 >= j ? sm.ds[i0 - j] * t[0] : 0.0f;
+        const float p1 = !diag || i0 >= j + 1 ? sm.ds[i0 - j - 1] * t[1] : 0.0f;
+        const float p2 = !diag || i0 + 8 >= j ? sm.ds[i0 + 8 - j] * t[2] : 0.0f;
+        const float p3 = !diag || i0 + 8 >= j + 1 ? sm.ds[i0 + 7 - j] * t[3] : 0.0f;
+        pa[jp][2 * half] = pack2(p0, p1);
+        pa[jp][2 * half + 1] = pack2(p2, p3);
       }
+    }
+    /* vhi/vlo written; every warp is done reading sb; whether any v of the chunk is Inf or NaN. */
+    const bool vbad = __syncthreads_or(seen != 0.0f);
+#pragma unroll
+    for (int jp = 0; jp < C / 16; jp++) {
+      if (jp > wm) break;
       /* o += p v over this k16 step of j. On the diagonal block p is 0 above the diagonal, and
-       * 0 * Inf would be NaN: there an Inf or NaN of v enters as 0, and the rare fix-up below
-       * adds its products at and below the diagonal only. */
+       * 0 * Inf would be NaN: in a chunk with an Inf or NaN in v (rare: vbad), such a v enters
+       * the diagonal block as 0 and the fix-up below adds its products at and below the
+       * diagonal only. */
       uint32_t nonfinite = 0;
 #pragma unroll
       for (int np = 0; np < OC / 16; np++) {
         uint32_t b[4];
-        ldsm_x4_t(b, vt + (jp * 16 + (lane & 7) + (m & 1) * 8) * VLD + wn * OC + np * 16 + (m >> 1) * 8);
-        if (jp == wm) {
+        ldsm_x4_t(b, smem_addr(vt) + v_off + jp * 16 * VLD * 2 + np * 32);
+        if (vbad && jp == wm) {
 #pragma unroll
           for (int r = 0; r < 4; r++) {
             const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
@@ -566,10 +624,10 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
             nonfinite |= bad;
           }
         }
-        mma(acc[2 * np], a, b[0], b[1]);
-        mma(acc[2 * np + 1], a, b[2], b[3]);
+        mma(acc[2 * np], pa[jp], b[0], b[1]);
+        mma(acc[2 * np + 1], pa[jp], b[2], b[3]);
       }
-      if (jp == wm && __any_sync(0xffffffffu, nonfinite != 0)) {
+      if (vbad && jp == wm && __any_sync(0xffffffffu, nonfinite != 0)) {
 #pragma unroll
         for (int t = 0; t < OC / 8; t++)
 #pragma unroll
@@ -578,8 +636,6 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
                                           wn * OC + (lane % 4) * 2 + t * 8 + (e & 1));
       }
     }
-    decay_v(sm, vt, L, vf);
-    __syncthreads(); /* vhi/vlo written; every warp is done reading sb */
     update_state(s, sm, kt, sm.dd[L - sh]);
     state_amax(s, sm);
     /* The output rows, two elements per store. */
