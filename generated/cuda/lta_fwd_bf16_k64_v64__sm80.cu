@@ -249,11 +249,17 @@ __device__ __forceinline__ Work block_work(const lta_cuda_params &P, int seg) {
   return w;
 }
 
+/* 16 bytes global -> shared, always valid (a full chunk's rows). */
+__device__ __forceinline__ void cp_async16(void *dst, const void *src) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(smem_addr(dst)), "l"(src));
+}
+
 /* Issues the cp.async copies of chunk c's tiles (q only WITH_Q) into stage buffer b. A thread
  * copies the same 16-byte column of every (NT / vectors a row)-th row; the rows' offsets from
  * the chunk's first are 32-bit (a chunk spans at most C * LTA_CUDA_MAX_HEADS * K elements), so
- * that the addresses cost a few integer instructions, not 64-bit products per copy. Rows past
- * the sequence's end are zero-filled from the chunk's first row (always inside it). */
+ * that the addresses cost a few integer instructions, not 64-bit products per copy. A full
+ * chunk (all but a sequence's last) copies without predicates; in a partial one, rows past the
+ * sequence's end are zero-filled from the chunk's first row (always inside it). */
 template <bool WITH_Q>
 __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
   constexpr int QV = K / 8, VV = VT / 8; /* 16-byte vectors per row */
@@ -265,22 +271,39 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
   const elem *qc = w.qb + t0 * w.qstep, *kc = w.kb + t0 * w.kstep, *vc = w.vb + t0 * w.vstep;
   const int qs = (int)w.qstep, ks = (int)w.kstep, vs = (int)w.vstep;
   const int qi = threadIdx.x / QV, qcol = (threadIdx.x % QV) * 8;
+  const int vi = threadIdx.x / VV, vcol = (threadIdx.x % VV) * 8;
+  elem *bq = b + qi * QLD + qcol, *bk = bq + C * QLD, *bv = b + 2 * C * QLD + vi * VLD + vcol;
+  if (L == C) {
+    const elem *qr = qc + (qi * qs + qcol), *kr = kc + (qi * ks + qcol), *vr = vc + (vi * vs + vcol);
+#pragma unroll
+    for (int j = 0; j < C / QR; j++) {
+      if (WITH_Q) cp_async16(bq + j * QR * QLD, qr + j * QR * qs);
+      cp_async16(bk + j * QR * QLD, kr + j * QR * ks);
+    }
+#pragma unroll
+    for (int j = 0; j < C / VR; j++) cp_async16(bv + j * VR * VLD, vr + j * VR * vs);
+    return;
+  }
 #pragma unroll
   for (int j = 0; j < C / QR; j++) {
     const int i = qi + j * QR;
     const bool ok = i < L;
     const int r = ok ? i : 0;
-    if (WITH_Q) cp_async16(b + i * QLD + qcol, qc + r * qs + qcol, ok);
-    cp_async16(b + C * QLD + i * QLD + qcol, kc + r * ks + qcol, ok);
+    if (WITH_Q) cp_async16(bq + j * QR * QLD, qc + r * qs + qcol, ok);
+    cp_async16(bk + j * QR * QLD, kc + r * ks + qcol, ok);
   }
-  const int vi = threadIdx.x / VV, vcol = (threadIdx.x % VV) * 8;
 #pragma unroll
   for (int j = 0; j < C / VR; j++) {
     const int i = vi + j * VR;
     const bool ok = i < L;
     const int r = ok ? i : 0;
-    cp_async16(b + 2 * C * QLD + i * VLD + vcol, vc + r * vs + vcol, ok);
+    cp_async16(bv + j * VR * VLD, vc + r * vs + vcol, ok);
   }
+}
+
+/* The two elements of a packed pair as floats (bf16: the bits shifted into place). */
+__device__ __forceinline__ float2 unpack2_fast(uint32_t u) {
+  return make_float2(__uint_as_float(u << 16), __uint_as_float(u & 0xffff0000u));
 }
 
 /* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
@@ -289,9 +312,11 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
  * saw an Inf or NaN in v (each element times 0, summed), else 0. */
 __device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, float vf) {
   constexpr int VV = VT / 8;
+  static_assert((C * VV) % NT == 0, "every thread decays the same number of vectors");
   float seen = 0.0f;
 #pragma unroll
-  for (int x = threadIdx.x; x < C * VV; x += NT) {
+  for (int r = 0; r < C * VV / NT; r++) {
+    const int x = threadIdx.x + r * NT;
     const int j = x / VV, col = (x % VV) * 8;
     const float d = j < L ? sm.dd[L - 1 - j] * vf : 0.0f;
     uint4 in = *reinterpret_cast<const uint4 *>(vt + j * VLD + col), hi, lo;
@@ -299,12 +324,12 @@ __device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, 
     uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
 #pragma unroll
     for (int e = 0; e < 4; e++) {
-      const float2 f = unpack2(src[e]);
+      const float2 f = unpack2_fast(src[e]);
       seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
       const float a = f.x * d, b = f.y * d;
       h[e] = pack2(a, b);
-      const float2 r = unpack2(h[e]);
-      l[e] = pack2(a - r.x, b - r.y);
+      const float2 t = unpack2_fast(h[e]);
+      l[e] = pack2(a - t.x, b - t.y);
     }
     *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
     *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
@@ -450,6 +475,110 @@ __device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, c
   return sum;
 }
 
+/* The intra- and inter-chunk products of the warps of row group WM (query rows 16 WM ..
+ * 16 WM + 15, whose causal key blocks are jp <= WM), a template so that their loops have fixed
+ * bounds. First o = q S and p = q k^T over the k16 steps of K, each step's fragments coming in
+ * while the step before multiplies; then o times the row factors f0 (row i0) and f1 (row i0 +
+ * 8), and p = scale exp(g (i - j)) (q_i . k_j) as the A operands pa of p v, the causal mask (on
+ * the diagonal block only) a select, never a product with 0. qa, sa, ka: this thread's
+ * ldmatrix addresses of q, sb and k at k16 step 0. */
+template <int WM>
+__device__ __forceinline__ void chunk_scores(float acc[OC / 8][4], uint32_t pa[C / 16][4],
+                                             const Smem &sm, uint32_t qa, uint32_t sa,
+                                             uint32_t ka, float f0, float f1) {
+  const int lane = threadIdx.x % 32;
+  float pc[2 * (WM + 1)][4];
+#pragma unroll
+  for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
+#pragma unroll
+  for (int t = 0; t < 2 * (WM + 1); t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
+  uint32_t fa[2][4], fb[2][OC / 16][4], fk[2][WM + 1][4];
+#pragma unroll
+  for (int kk = 0; kk <= K / 16; kk++) {
+    if (kk < K / 16) {
+      const int x = kk & 1;
+      ldsm_x4(fa[x], qa + kk * 32);
+#pragma unroll
+      for (int np = 0; np < OC / 16; np++) ldsm_x4_t(fb[x][np], sa + kk * 16 * VLD * 2 + np * 32);
+#pragma unroll
+      for (int jp = 0; jp <= WM; jp++) ldsm_x4(fk[x][jp], ka + jp * 16 * QLD * 2 + kk * 32);
+    }
+    if (kk == 0) continue;
+    const int y = (kk - 1) & 1;
+#pragma unroll
+    for (int np = 0; np < OC / 16; np++) {
+      mma(acc[2 * np], fa[y], fb[y][np][0], fb[y][np][1]);
+      mma(acc[2 * np + 1], fa[y], fb[y][np][2], fb[y][np][3]);
+    }
+#pragma unroll
+    for (int jp = 0; jp <= WM; jp++) {
+      mma(pc[2 * jp], fa[y], fk[y][jp][0], fk[y][jp][1]);
+      mma(pc[2 * jp + 1], fa[y], fk[y][jp][2], fk[y][jp][3]);
+    }
+  }
+#pragma unroll
+  for (int t = 0; t < OC / 8; t++) {
+    acc[t][0] *= f0;
+    acc[t][1] *= f0;
+    acc[t][2] *= f1;
+    acc[t][3] *= f1;
+  }
+  const int i0 = WM * 16 + lane / 4;
+#pragma unroll
+  for (int jp = 0; jp <= WM; jp++) {
+#pragma unroll
+    for (int half = 0; half < 2; half++) {
+      const float *t = pc[2 * jp + half];
+      const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
+      const bool diag = jp == WM;
+      const float p0 = !diag || i0 >= j ? sm.ds[i0 - j] * t[0] : 0.0f;
+      const float p1 = !diag || i0 >= j + 1 ? sm.ds[i0 - j - 1] * t[1] : 0.0f;
+      const float p2 = !diag || i0 + 8 >= j ? sm.ds[i0 + 8 - j] * t[2] : 0.0f;
+      const float p3 = !diag || i0 + 8 >= j + 1 ? sm.ds[i0 + 7 - j] * t[3] : 0.0f;
+      pa[jp][2 * half] = pack2(p0, p1);
+      pa[jp][2 * half + 1] = pack2(p2, p3);
+    }
+  }
+}
+
+/* o += p v for the warps of row group WM, over the key blocks jp <= WM (va: this thread's
+ * ldmatrix address of v at key block 0). On the diagonal block p is 0 above the diagonal, and
+ * 0 * Inf would be NaN: in a chunk with an Inf or NaN in v (rare: vbad), such a v enters the
+ * diagonal block as 0 and nonfinite_v_term adds its products at and below the diagonal only. */
+template <int WM>
+__device__ __forceinline__ void chunk_pv(float acc[OC / 8][4], const uint32_t pa[C / 16][4],
+                                         uint32_t va, bool vbad, const elem *qt, const elem *kt,
+                                         const elem *vt, const Smem &sm, float scale, int col0) {
+  const int lane = threadIdx.x % 32, i0 = WM * 16 + lane / 4;
+#pragma unroll
+  for (int jp = 0; jp <= WM; jp++) {
+    uint32_t nonfinite = 0;
+#pragma unroll
+    for (int np = 0; np < OC / 16; np++) {
+      uint32_t b[4];
+      ldsm_x4_t(b, va + jp * 16 * VLD * 2 + np * 32);
+      if (vbad && jp == WM) {
+#pragma unroll
+        for (int r = 0; r < 4; r++) {
+          const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
+          b[r] &= ~bad;
+          nonfinite |= bad;
+        }
+      }
+      mma(acc[2 * np], pa[jp], b[0], b[1]);
+      mma(acc[2 * np + 1], pa[jp], b[2], b[3]);
+    }
+    if (vbad && jp == WM && __any_sync(0xffffffffu, nonfinite != 0)) {
+#pragma unroll
+      for (int t = 0; t < OC / 8; t++)
+#pragma unroll
+        for (int e = 0; e < 4; e++)
+          acc[t][e] += nonfinite_v_term(qt, kt, vt, sm.dd, scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
+                                        col0 + (lane % 4) * 2 + t * 8 + (e & 1));
+    }
+  }
+}
+
 /* Local states of the runs: run seg (< segments - 1; with STATES_ONLY every run) from a zero
  * state into workspace slot seg + 1, for the combine kernel. With STATES_ONLY and one run: the
  * whole sequence from the initial state into the final state, with no workspace. */
@@ -532,110 +661,22 @@ __global__ void __launch_bounds__(NT, 3) main_kernel(lta_cuda_params P) {
      * of the chunk before is done), among the independent products below. */
     const float seen = decay_v(sm, vt, L, vf);
 
-    /* o = q S (inter-chunk) and p = q k^T (intra-chunk), over k16 steps of K. */
-    float acc[OC / 8][4], pc[C / 8][4];
-#pragma unroll
-    for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
-#pragma unroll
-    for (int t = 0; t < C / 8; t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
-    {
-      const uint32_t qa = smem_addr(qt) + q_off, ka = smem_addr(kt) + k_off;
-      /* Each k16 step's fragments come in while the products of the step before run. */
-      uint32_t fa[2][4], fb[2][OC / 16][4], fk[2][C / 16][4];
-#pragma unroll
-      for (int kk = 0; kk <= K / 16; kk++) {
-        if (kk < K / 16) {
-          const int x = kk & 1;
-          ldsm_x4(fa[x], qa + kk * 32);
-#pragma unroll
-          for (int np = 0; np < OC / 16; np++) ldsm_x4_t(fb[x][np], sb_a + kk * 16 * VLD * 2 + np * 32);
-#pragma unroll
-          for (int jp = 0; jp < C / 16; jp++) {
-            if (jp > wm) break; /* causal: key rows past this warp's query rows */
-            ldsm_x4(fk[x][jp], ka + jp * 16 * QLD * 2 + kk * 32);
-          }
-        }
-        if (kk == 0) continue;
-        const int y = (kk - 1) & 1;
-#pragma unroll
-        for (int np = 0; np < OC / 16; np++) {
-          mma(acc[2 * np], fa[y], fb[y][np][0], fb[y][np][1]);
-          mma(acc[2 * np + 1], fa[y], fb[y][np][2], fb[y][np][3]);
-        }
-#pragma unroll
-        for (int jp = 0; jp < C / 16; jp++) {
-          if (jp > wm) break;
-          mma(pc[2 * jp], fa[y], fk[y][jp][0], fk[y][jp][1]);
-          mma(pc[2 * jp + 1], fa[y], fk[y][jp][2], fk[y][jp][3]);
-        }
-      }
-    }
-    /* Row factors of the inter-chunk term, and the decay mask of p (a select, never a product
-     * with 0). */
+    /* Row factors of the inter-chunk term; sh is 1 on a sequence's first chunk when its first
+     * token leaves the initial state undecayed. */
     const int i0 = wm * 16 + lane / 4;
-    /* 1 on a sequence's first chunk when its first token leaves the initial state undecayed. */
     const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
     const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
-#pragma unroll
-    for (int t = 0; t < OC / 8; t++) {
-      acc[t][0] *= f0;
-      acc[t][1] *= f0;
-      acc[t][2] *= f1;
-      acc[t][3] *= f1;
-    }
-    /* p = scale exp(g (i - j)) (q_i . k_j) as the A operands of p v; the causal mask (on the
-     * diagonal block only) a select. */
+    /* o = q S (inter-chunk) and p = q k^T (intra-chunk), by the warp's row group. */
+    float acc[OC / 8][4];
     uint32_t pa[C / 16][4];
-#pragma unroll
-    for (int jp = 0; jp < C / 16; jp++) {
-      if (jp > wm) break;
-#pragma unroll
-      for (int half = 0; half < 2; half++) {
-        float *t = pc[2 * jp + half];
-        const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
-        const bool diag = jp == wm;
-        const float p0 = !diag || i0 >= j ? sm.ds[i0 - j] * t[0] : 0.0f;
-        const float p1 = !diag || i0 >= j + 1 ? sm.ds[i0 - j - 1] * t[1] : 0.0f;
-        const float p2 = !diag || i0 + 8 >= j ? sm.ds[i0 + 8 - j] * t[2] : 0.0f;
-        const float p3 = !diag || i0 + 8 >= j + 1 ? sm.ds[i0 + 7 - j] * t[3] : 0.0f;
-        pa[jp][2 * half] = pack2(p0, p1);
-        pa[jp][2 * half + 1] = pack2(p2, p3);
-      }
-    }
+    const uint32_t qa = smem_addr(qt) + q_off, ka = smem_addr(kt) + k_off;
+    if (wm == 0) chunk_scores<0>(acc, pa, sm, qa, sb_a, ka, f0, f1);
+    else chunk_scores<1>(acc, pa, sm, qa, sb_a, ka, f0, f1);
     /* vhi/vlo written; every warp is done reading sb; whether any v of the chunk is Inf or NaN. */
     const bool vbad = __syncthreads_or(seen != 0.0f);
-#pragma unroll
-    for (int jp = 0; jp < C / 16; jp++) {
-      if (jp > wm) break;
-      /* o += p v over this k16 step of j. On the diagonal block p is 0 above the diagonal, and
-       * 0 * Inf would be NaN: in a chunk with an Inf or NaN in v (rare: vbad), such a v enters
-       * the diagonal block as 0 and the fix-up below adds its products at and below the
-       * diagonal only. */
-      uint32_t nonfinite = 0;
-#pragma unroll
-      for (int np = 0; np < OC / 16; np++) {
-        uint32_t b[4];
-        ldsm_x4_t(b, smem_addr(vt) + v_off + jp * 16 * VLD * 2 + np * 32);
-        if (vbad && jp == wm) {
-#pragma unroll
-          for (int r = 0; r < 4; r++) {
-            const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
-            b[r] &= ~bad;
-            nonfinite |= bad;
-          }
-        }
-        mma(acc[2 * np], pa[jp], b[0], b[1]);
-        mma(acc[2 * np + 1], pa[jp], b[2], b[3]);
-      }
-      if (vbad && jp == wm && __any_sync(0xffffffffu, nonfinite != 0)) {
-#pragma unroll
-        for (int t = 0; t < OC / 8; t++)
-#pragma unroll
-          for (int e = 0; e < 4; e++)
-            acc[t][e] += nonfinite_v_term(qt, kt, vt, sm.dd, P.scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
-                                          wn * OC + (lane % 4) * 2 + t * 8 + (e & 1));
-      }
-    }
+    const uint32_t va = smem_addr(vt) + v_off;
+    if (wm == 0) chunk_pv<0>(acc, pa, va, vbad, qt, kt, vt, sm, P.scale, wn * OC);
+    else chunk_pv<1>(acc, pa, va, vbad, qt, kt, vt, sm, P.scale, wn * OC);
     update_state(s, sm, kt, sm.dd[L - sh]);
     state_amax(s, sm);
     /* The output rows, two elements per store. */
