@@ -89,6 +89,7 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   float Dr[16]; /* D[L - 1 - t] for t < L, else 0 */
   lta_bwd_f16_k64_v128_rev__avx2_next nx;
+  const int keepP = G * C * (int64_t)sizeof(float) <= K * (int64_t)sizeof(uint16_t);
   nx.n = nx.i = 0, nx.at = NULL;
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
@@ -156,6 +157,7 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
       if (next) {
         lta_bwd_f16_k64_v128_rev__avx2_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
         lta_bwd_f16_k64_v128_rev__avx2_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
+        if (keepP) lta_bwd_f16_k64_v128_rev__avx2_ask(&nx, d_k + (rn * Hkv + xn) * K, G * C * sizeof(float));
       }
       for (int64_t i = 0; i < 64; i += 8)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
@@ -223,57 +225,56 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Oc[(i0 + 1) * V + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Oc[(i0 + 2) * V + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Oc[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Oc[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Oc[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Oc[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Oc[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(P + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(P + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(P + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(P + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(P + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(P + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(P + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(P + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(P + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(P + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
@@ -282,6 +283,10 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
         for (int64_t j = 0; j < V; j++) Oc[i * V + j] *= D[i + 1];
       }
+      if (keepP) /* for pass 2 */
+        for (int64_t t = 0; t < L; t++)
+          memcpy((char *)(d_k + (lta_bwd_f16_k64_v128_rev__avx2_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 P + t * C, C * sizeof(float));
       for (int64_t jb = 0; jb + 24 <= K; jb += 24)
       {
         int64_t i0 = 0;
@@ -547,7 +552,7 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
         int64_t i0 = 0;
         for (; i0 + 4 <= V; i0 += 4)
         {
-          lta_bwd_f16_k64_v128_rev__avx2_step(&nx, 4);
+          lta_bwd_f16_k64_v128_rev__avx2_step(&nx, 5);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 23);
           __builtin_prefetch(St + (i0 + 5) * K + jb + 0);
@@ -609,7 +614,7 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
         int64_t i0 = 0;
         for (; i0 + 4 <= V; i0 += 4)
         {
-          lta_bwd_f16_k64_v128_rev__avx2_step(&nx, 4);
+          lta_bwd_f16_k64_v128_rev__avx2_step(&nx, 5);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 5) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 6) * K + jb + 0);
@@ -772,65 +777,64 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
       const uint16_t *dor = d_o + (r * H + h) * V;
       if (next) lta_bwd_f16_k64_v128_rev__avx2_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 8)
-        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(1.0f)));
+        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(p->scale)));
       const uint16_t *qr = q + (r * H + h) * K;
       if (next) lta_bwd_f16_k64_v128_rev__avx2_ask(&nx, q + (rn * H + xn) * K, K * sizeof(uint16_t));
       for (int64_t i = 0; i < 64; i += 8)
-        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(p->scale)));
+        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(1.0f)));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Qs[(i0 + 4) * K + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Qs[(i0 + 5) * K + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Qs[(i0 + 6) * K + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Qs[(i0 + 7) * K + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(A + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(A + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(A + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(A + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(A + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(A + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(A + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(A + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(A + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(A + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
@@ -838,65 +842,70 @@ static void lta_bwd_f16_k64_v128_rev__avx2_group(const lta_problem *p, int64_t i
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
+      if (keepP) { /* pass 1's */
+        for (int64_t t = 0; t < L; t++)
+          memcpy(P + t * C, (const char *)(d_k + (lta_bwd_f16_k64_v128_rev__avx2_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 C * sizeof(float));
+      } else {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Oc[(i0 + 1) * V + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Oc[(i0 + 2) * V + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Oc[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Oc[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Oc[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Oc[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Oc[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(P + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(P + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(P + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(P + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(P + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(P + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(P + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(P + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(P + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(P + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
         float *Ai = P + i * C;
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
+      }
       }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * Dr[t];

@@ -88,6 +88,7 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   float Dr[16]; /* D[L - 1 - t] for t < L, else 0 */
   lta_bwd_f32_k128_v128__scalar_next nx;
+  const int keepP = G * C * (int64_t)sizeof(float) <= K * (int64_t)sizeof(float);
   nx.n = nx.i = 0, nx.at = NULL;
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
@@ -121,6 +122,7 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
       if (next) {
         lta_bwd_f32_k128_v128__scalar_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(float));
         lta_bwd_f32_k128_v128__scalar_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(float));
+        if (keepP) lta_bwd_f32_k128_v128__scalar_ask(&nx, d_k + (rn * Hkv + xn) * K, G * C * sizeof(float));
       }
       for (int64_t i = 0; i < 128; i += 1)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(kr + i), LTA_V_SET1(1.0f)));
@@ -247,6 +249,10 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
         for (int64_t j = 0; j < V; j++) Oc[i * V + j] *= D[i + 1];
       }
+      if (keepP) /* for pass 2 */
+        for (int64_t t = 0; t < L; t++)
+          memcpy((char *)(d_k + (lta_bwd_f32_k128_v128__scalar_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 P + t * C, C * sizeof(float));
       for (int64_t jb = 0; jb + 4 <= K; jb += 4)
       {
         int64_t i0 = 0;
@@ -554,11 +560,11 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
       const float *dor = d_o + (r * H + h) * V;
       if (next) lta_bwd_f32_k128_v128__scalar_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(float));
       for (int64_t i = 0; i < 128; i += 1)
-        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F32(dor + i), LTA_V_SET1(1.0f)));
+        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F32(dor + i), LTA_V_SET1(p->scale)));
       const float *qr = q + (r * H + h) * K;
       if (next) lta_bwd_f32_k128_v128__scalar_ask(&nx, q + (rn * H + xn) * K, K * sizeof(float));
       for (int64_t i = 0; i < 128; i += 1)
-        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(qr + i), LTA_V_SET1(p->scale)));
+        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F32(qr + i), LTA_V_SET1(1.0f)));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -654,6 +660,11 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
+      if (keepP) { /* pass 1's */
+        for (int64_t t = 0; t < L; t++)
+          memcpy(P + t * C, (const char *)(d_k + (lta_bwd_f32_k128_v128__scalar_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 C * sizeof(float));
+      } else {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
         int64_t i0 = 0;
@@ -747,6 +758,7 @@ static void lta_bwd_f32_k128_v128__scalar_group(const lta_problem *p, int64_t it
         float *Ai = P + i * C;
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
+      }
       }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * Dr[t];
