@@ -146,6 +146,20 @@ static void lta_bwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
   for (int64_t c0 = 0; c0 < len; c0 += C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + C + hk - hk0; tt < c0 + C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_bf16_k128_v128_rev__avx2_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+      }
     nx.n = 0;
     nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
@@ -726,6 +740,22 @@ static void lta_bwd_bf16_k128_v128_rev__avx2_group(const lta_problem *p, int64_t
   for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + -C + hk - hk0; tt < c0 + -C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_bf16_k128_v128_rev__avx2_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_v + rr * Hkv * V) + b, 0, 2);
+      }
     nx.n = 0;
     nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
