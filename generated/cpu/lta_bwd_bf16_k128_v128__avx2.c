@@ -42,14 +42,26 @@ static inline int64_t lta_bwd_bf16_k128_v128__avx2_row(int64_t row0, int64_t row
   return forward ? row0 + step : row1 - 1 - step;
 }
 
-/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
- * beyond what the hardware prefetcher follows. */
-static inline void lta_bwd_bf16_k128_v128__avx2_prefetch(const void *row, size_t bytes, int write) {
-  for (size_t b = 0; b < bytes; b += 64) {
-    if (write)
-      __builtin_prefetch((const char *)row + b, 1, 2);
-    else
-      __builtin_prefetch((const char *)row + b, 0, 2);
+/* The rows that the next item loads (see load_chunk in the template), their cache lines asked
+ * for in order from line `at` of row i on. */
+typedef struct {
+  const char *start[96], *end[96]; /* a row's first line, and its end */
+  const char *at;
+  int64_t n, i; /* rows listed; the row asked for now */
+} lta_bwd_bf16_k128_v128__avx2_next;
+
+static inline void lta_bwd_bf16_k128_v128__avx2_ask(lta_bwd_bf16_k128_v128__avx2_next *nx, const void *row, size_t bytes) {
+  nx->start[nx->n] = (const char *)((uintptr_t)row & ~(uintptr_t)63);
+  nx->end[nx->n] = (const char *)row + bytes;
+  if (nx->n++ == 0) nx->at = nx->start[0];
+}
+
+/* Asks for the next per lines (opens a tile of the products that close an item). */
+static inline void lta_bwd_bf16_k128_v128__avx2_step(lta_bwd_bf16_k128_v128__avx2_next *nx, const int per) {
+  for (int k = 0; k < per && nx->i < nx->n; k++) {
+    __builtin_prefetch(nx->at, 0, 2);
+    nx->at += 64;
+    if (nx->at >= nx->end[nx->i] && ++nx->i < nx->n) nx->at = nx->start[nx->i];
   }
 }
 
@@ -76,6 +88,9 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
   const int64_t DS = lta_ws_floats(C + 1) + lta_ws_floats(C * C);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   float Dr[16]; /* D[L - 1 - t] for t < L, else 0 */
+  lta_bwd_bf16_k128_v128__avx2_next nx;
+  const int keepP = G * C * (int64_t)sizeof(float) <= K * (int64_t)sizeof(uint16_t);
+  nx.n = nx.i = 0, nx.at = NULL;
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
   for (int64_t h = h0; h < h0 + NI * G; h++) {
@@ -131,6 +146,22 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
   for (int64_t c0 = 0; c0 < len; c0 += C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + C + hk - hk0; tt < c0 + C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+      }
+    nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1);
       const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
@@ -138,8 +169,9 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k128_v128__avx2_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k128_v128__avx2_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
+        if (keepP) lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_k + (rn * Hkv + xn) * K, G * C * sizeof(float));
       }
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -191,71 +223,72 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
       uint16_t *dqrow[16]; /* the chunk's dq rows */
+    if (e > 0) nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1);
       const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
       const int64_t sn = xn > h ? c0 + t : c0 + C + t, rn = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k128_v128__avx2_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k128_v128__avx2_prefetch(d_q + (rn * H + xn) * K, K * sizeof(uint16_t), 1);
+      if (next) lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_q + (rn * H + xn) * K, K * sizeof(uint16_t));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Oc[(i0 + 1) * V + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Oc[(i0 + 2) * V + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Oc[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Oc[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Oc[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Oc[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Oc[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(P + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(P + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(P + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(P + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(P + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(P + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(P + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(P + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(P + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(P + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
@@ -264,6 +297,10 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
         for (int64_t j = 0; j < V; j++) Oc[i * V + j] *= D[i + 1];
       }
+      if (keepP) /* for pass 2 */
+        for (int64_t t = 0; t < L; t++)
+          memcpy((char *)(d_k + (lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 P + t * C, C * sizeof(float));
       for (int64_t jb = 0; jb + 24 <= K; jb += 24)
       {
         int64_t i0 = 0;
@@ -580,6 +617,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 4 <= V; i0 += 4)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 23);
           __builtin_prefetch(St + (i0 + 5) * K + jb + 0);
@@ -641,6 +679,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 8 <= V; i0 += 8)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           __builtin_prefetch(St + (i0 + 8) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 9) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 10) * K + jb + 0);
@@ -701,6 +740,24 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
   for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + -C + hk - hk0; tt < c0 + -C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_v + rr * Hkv * V) + b, 0, 2);
+      }
+    nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1);
       const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
@@ -708,10 +765,10 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_bf16_k128_v128__avx2_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k128_v128__avx2_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
-        lta_bwd_bf16_k128_v128__avx2_prefetch(d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 1);
-        lta_bwd_bf16_k128_v128__avx2_prefetch(d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 1);
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
       }
       for (int64_t i = 0; i < 128; i += 8)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(kr + i), LTA_V_SET1(1.0f)));
@@ -798,73 +855,74 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
+    if (e > 0) nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1);
       const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
       const int64_t sn = xn > h ? c0 + t : c0 + -C + t, rn = lta_bwd_bf16_k128_v128__avx2_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_bf16_k128_v128__avx2_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k128_v128__avx2_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 8)
-        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(1.0f)));
+        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_BF16(dor + i), LTA_V_SET1(p->scale)));
       const uint16_t *qr = q + (r * H + h) * K;
-      if (next) lta_bwd_bf16_k128_v128__avx2_prefetch(q + (rn * H + xn) * K, K * sizeof(uint16_t), 0);
+      if (next) lta_bwd_bf16_k128_v128__avx2_ask(&nx, q + (rn * H + xn) * K, K * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 8)
-        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(p->scale)));
+        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_BF16(qr + i), LTA_V_SET1(1.0f)));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Qs[(i0 + 1) * K + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Qs[(i0 + 2) * K + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Qs[(i0 + 3) * K + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Qs[(i0 + 4) * K + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Qs[(i0 + 5) * K + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Qs[(i0 + 6) * K + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Qs[(i0 + 7) * K + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(A + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(A + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(A + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(A + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(A + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(A + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(A + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(A + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(A + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(A + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < K; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Kt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Kt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Qs[(i0 + 0) * K + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(A + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(A + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
@@ -872,65 +930,70 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
+      if (keepP) { /* pass 1's */
+        for (int64_t t = 0; t < L; t++)
+          memcpy(P + t * C, (const char *)(d_k + (lta_bwd_bf16_k128_v128__avx2_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 C * sizeof(float));
+      } else {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
-        int64_t i0 = 0;
-        for (; i0 + 4 <= L; i0 += 4)
-          for (int64_t jb = 0; jb < i0 + 4; jb += 16)
+        for (int64_t jb = 0; jb < L; jb += 8) {
+          int64_t i0 = jb / 8 * 8;
+          for (; i0 + 8 <= L; i0 += 8)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           LTA_V_VEC c1_0 = LTA_V_ZERO();
-          LTA_V_VEC c1_1 = LTA_V_ZERO();
           LTA_V_VEC c2_0 = LTA_V_ZERO();
-          LTA_V_VEC c2_1 = LTA_V_ZERO();
           LTA_V_VEC c3_0 = LTA_V_ZERO();
-          LTA_V_VEC c3_1 = LTA_V_ZERO();
+          LTA_V_VEC c4_0 = LTA_V_ZERO();
+          LTA_V_VEC c5_0 = LTA_V_ZERO();
+          LTA_V_VEC c6_0 = LTA_V_ZERO();
+          LTA_V_VEC c7_0 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
             const LTA_V_VEC a1 = LTA_V_SET1(Oc[(i0 + 1) * V + u]);
             c1_0 = LTA_V_FMA(a1, b0, c1_0);
-            c1_1 = LTA_V_FMA(a1, b1, c1_1);
             const LTA_V_VEC a2 = LTA_V_SET1(Oc[(i0 + 2) * V + u]);
             c2_0 = LTA_V_FMA(a2, b0, c2_0);
-            c2_1 = LTA_V_FMA(a2, b1, c2_1);
             const LTA_V_VEC a3 = LTA_V_SET1(Oc[(i0 + 3) * V + u]);
             c3_0 = LTA_V_FMA(a3, b0, c3_0);
-            c3_1 = LTA_V_FMA(a3, b1, c3_1);
+            const LTA_V_VEC a4 = LTA_V_SET1(Oc[(i0 + 4) * V + u]);
+            c4_0 = LTA_V_FMA(a4, b0, c4_0);
+            const LTA_V_VEC a5 = LTA_V_SET1(Oc[(i0 + 5) * V + u]);
+            c5_0 = LTA_V_FMA(a5, b0, c5_0);
+            const LTA_V_VEC a6 = LTA_V_SET1(Oc[(i0 + 6) * V + u]);
+            c6_0 = LTA_V_FMA(a6, b0, c6_0);
+            const LTA_V_VEC a7 = LTA_V_SET1(Oc[(i0 + 7) * V + u]);
+            c7_0 = LTA_V_FMA(a7, b0, c7_0);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
           LTA_V_STORE(P + (i0 + 1) * C + jb + 0, c1_0);
-          LTA_V_STORE(P + (i0 + 1) * C + jb + 8, c1_1);
           LTA_V_STORE(P + (i0 + 2) * C + jb + 0, c2_0);
-          LTA_V_STORE(P + (i0 + 2) * C + jb + 8, c2_1);
           LTA_V_STORE(P + (i0 + 3) * C + jb + 0, c3_0);
-          LTA_V_STORE(P + (i0 + 3) * C + jb + 8, c3_1);
+          LTA_V_STORE(P + (i0 + 4) * C + jb + 0, c4_0);
+          LTA_V_STORE(P + (i0 + 5) * C + jb + 0, c5_0);
+          LTA_V_STORE(P + (i0 + 6) * C + jb + 0, c6_0);
+          LTA_V_STORE(P + (i0 + 7) * C + jb + 0, c7_0);
         }
-        for (; i0 < L; i0++)
-          for (int64_t jb = 0; jb < i0 + 1; jb += 16)
+          for (; i0 < L; i0++)
         {
           LTA_V_VEC c0_0 = LTA_V_ZERO();
-          LTA_V_VEC c0_1 = LTA_V_ZERO();
           for (int64_t u = 0; u < V; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Vt + u * C + jb + 0);
-            const LTA_V_VEC b1 = LTA_V_LOAD(Vt + u * C + jb + 8);
             const LTA_V_VEC a0 = LTA_V_SET1(Oc[(i0 + 0) * V + u]);
             c0_0 = LTA_V_FMA(a0, b0, c0_0);
-            c0_1 = LTA_V_FMA(a0, b1, c0_1);
           }
           LTA_V_STORE(P + (i0 + 0) * C + jb + 0, c0_0);
-          LTA_V_STORE(P + (i0 + 0) * C + jb + 8, c0_1);
+        }
         }
       }
       for (int64_t i = 0; i < L; i++) {
         float *Ai = P + i * C;
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
+      }
       }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * Dr[t];
@@ -1020,6 +1083,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8));
           LTA_V_VEC c0_2 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16));
@@ -1110,6 +1174,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8));
           LTA_V_VEC c0_2 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 16)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 16));
@@ -1133,6 +1198,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 8 <= L; i0 += 8)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c1_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 1) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 1) * K + jb + 0));
           LTA_V_VEC c2_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 2) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 2) * K + jb + 0));
@@ -1255,6 +1321,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Qs + u * K + jb + 0);
@@ -1270,6 +1337,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 8) : LTA_V_ZERO());
           LTA_V_VEC c0_2 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16) : LTA_V_ZERO());
@@ -1381,6 +1449,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 8) : LTA_V_ZERO());
           LTA_V_VEC c0_2 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 16) : LTA_V_ZERO());
@@ -1413,6 +1482,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 8 <= L; i0 += 8)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c1_0 = (e ? LTA_V_LOAD(dVc + (i0 + 1) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c2_0 = (e ? LTA_V_LOAD(dVc + (i0 + 2) * V + jb + 0) : LTA_V_ZERO());
@@ -1554,6 +1624,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           for (int64_t u = i0 + 0; u < L; u++) {
             const LTA_V_VEC b0 = LTA_V_LOAD(Oc + u * V + jb + 0);
@@ -1576,6 +1647,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 4 <= K; i0 += 4)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           __builtin_prefetch(dS + (i0 + 4) * V + jb + 0);
           __builtin_prefetch(dS + (i0 + 4) * V + jb + 23);
           __builtin_prefetch(dS + (i0 + 5) * V + jb + 0);
@@ -1637,6 +1709,7 @@ static void lta_bwd_bf16_k128_v128__avx2_group(const lta_problem *p, int64_t ite
         int64_t i0 = 0;
         for (; i0 + 8 <= K; i0 += 8)
         {
+          lta_bwd_bf16_k128_v128__avx2_step(&nx, 3);
           __builtin_prefetch(dS + (i0 + 8) * V + jb + 0);
           __builtin_prefetch(dS + (i0 + 9) * V + jb + 0);
           __builtin_prefetch(dS + (i0 + 10) * V + jb + 0);

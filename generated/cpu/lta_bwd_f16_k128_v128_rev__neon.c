@@ -42,14 +42,26 @@ static inline int64_t lta_bwd_f16_k128_v128_rev__neon_row(int64_t row0, int64_t 
   return forward ? row1 - 1 - step : row0 + step;
 }
 
-/* Asks for the cache lines of a row: rows of one head lie H rows apart, each on another page,
- * beyond what the hardware prefetcher follows. */
-static inline void lta_bwd_f16_k128_v128_rev__neon_prefetch(const void *row, size_t bytes, int write) {
-  for (size_t b = 0; b < bytes; b += 64) {
-    if (write)
-      __builtin_prefetch((const char *)row + b, 1, 2);
-    else
-      __builtin_prefetch((const char *)row + b, 0, 2);
+/* The rows that the next item loads (see load_chunk in the template), their cache lines asked
+ * for in order from line `at` of row i on. */
+typedef struct {
+  const char *start[96], *end[96]; /* a row's first line, and its end */
+  const char *at;
+  int64_t n, i; /* rows listed; the row asked for now */
+} lta_bwd_f16_k128_v128_rev__neon_next;
+
+static inline void lta_bwd_f16_k128_v128_rev__neon_ask(lta_bwd_f16_k128_v128_rev__neon_next *nx, const void *row, size_t bytes) {
+  nx->start[nx->n] = (const char *)((uintptr_t)row & ~(uintptr_t)63);
+  nx->end[nx->n] = (const char *)row + bytes;
+  if (nx->n++ == 0) nx->at = nx->start[0];
+}
+
+/* Asks for the next per lines (opens a tile of the products that close an item). */
+static inline void lta_bwd_f16_k128_v128_rev__neon_step(lta_bwd_f16_k128_v128_rev__neon_next *nx, const int per) {
+  for (int k = 0; k < per && nx->i < nx->n; k++) {
+    __builtin_prefetch(nx->at, 0, 2);
+    nx->at += 64;
+    if (nx->at >= nx->end[nx->i] && ++nx->i < nx->n) nx->at = nx->start[nx->i];
   }
 }
 
@@ -76,6 +88,9 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
   const int64_t DS = lta_ws_floats(C + 1) + lta_ws_floats(C * C);
   float *states = dVc + lta_ws_floats(C * V), *decays = states + NI * G * lta_ws_floats(KV);
   float Dr[16]; /* D[L - 1 - t] for t < L, else 0 */
+  lta_bwd_f16_k128_v128_rev__neon_next nx;
+  const int keepP = G * C * (int64_t)sizeof(float) <= K * (int64_t)sizeof(uint16_t);
+  nx.n = nx.i = 0, nx.at = NULL;
   memset(Kc, 0, (size_t)(C * K) * sizeof(float)); /* rows past a short chunk stay finite */
   memset(Vc, 0, (size_t)(C * V) * sizeof(float));
   for (int64_t h = h0; h < h0 + NI * G; h++) {
@@ -105,6 +120,22 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
   for (int64_t c0 = 0; c0 < len; c0 += C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + C + hk - hk0; tt < c0 + C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+      }
+    nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1);
       const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
@@ -112,8 +143,9 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
+        if (keepP) lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_k + (rn * Hkv + xn) * K, G * C * sizeof(float));
       }
       for (int64_t i = 0; i < 128; i += 4)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
@@ -139,17 +171,19 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
       uint16_t *dqrow[16]; /* the chunk's dq rows */
+    if (e > 0) nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1);
       const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
       const int64_t sn = xn > h ? c0 + t : c0 + C + t, rn = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_f16_k128_v128_rev__neon_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 4)
         LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(p->scale)));
       dqrow[t] = d_q + (r * H + h) * K;
-      if (next) lta_bwd_f16_k128_v128_rev__neon_prefetch(d_q + (rn * H + xn) * K, K * sizeof(uint16_t), 1);
+      if (next) lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_q + (rn * H + xn) * K, K * sizeof(uint16_t));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -212,6 +246,10 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
         for (int64_t j = 0; j < V; j++) Oc[i * V + j] *= D[i + 1];
       }
+      if (keepP) /* for pass 2 */
+        for (int64_t t = 0; t < L; t++)
+          memcpy((char *)(d_k + (lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 P + t * C, C * sizeof(float));
       for (int64_t jb = 0; jb + 16 <= K; jb += 16)
       {
         int64_t i0 = 0;
@@ -399,6 +437,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         int64_t i0 = 0;
         for (; i0 + 4 <= V; i0 += 4)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           __builtin_prefetch(St + (i0 + 4) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 5) * K + jb + 0);
           __builtin_prefetch(St + (i0 + 6) * K + jb + 0);
@@ -477,6 +516,24 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
   for (int64_t c0 = (len - 1) / C * C; c0 >= 0 && len > 0; c0 -= C)
   for (int64_t hk = hk0; hk < hk0 + NI; hk++) {
     const int64_t L = len - c0 < C ? len - c0 : C;
+    for (int64_t tt = c0 + -C + hk - hk0; tt < c0 + -C + C; tt += NI)
+      if (tt >= 0 && tt < len) {
+        const int64_t rr = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, tt, 1);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(v + rr * Hkv * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_o + rr * H * V) + b, 0, 2);
+        for (int64_t b = 0; b < H * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(q + rr * H * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * K * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_k + rr * Hkv * K) + b, 0, 2);
+        for (int64_t b = 0; b < Hkv * V * (int64_t)sizeof(uint16_t); b += 4096)
+          __builtin_prefetch((const char *)(d_v + rr * Hkv * V) + b, 0, 2);
+      }
+    nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1);
       const int64_t xn = hk + 1 < hk0 + NI ? hk + 1 : hk0;
@@ -484,10 +541,10 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
       const int next = sn >= 0 && sn < len;
       const uint16_t *kr = k + (r * Hkv + hk) * K, *vr = v + (r * Hkv + hk) * V;
       if (next) {
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 0);
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 0);
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t), 1);
-        lta_bwd_f16_k128_v128_rev__neon_prefetch(d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t), 1);
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_k + (rn * Hkv + xn) * K, K * sizeof(uint16_t));
+        lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_v + (rn * Hkv + xn) * V, V * sizeof(uint16_t));
       }
       for (int64_t i = 0; i < 128; i += 4)
         LTA_V_STORE(Kc + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(kr + i), LTA_V_SET1(1.0f)));
@@ -522,19 +579,21 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
       const float dL = D[L];
       const LTA_V_VEC dLv = LTA_V_SET1(dL);
       (void)dL, (void)dLv;
+    if (e > 0) nx.n = 0;
+    nx.i = 0;
     for (int64_t t = 0; t < L; t++) {
       const int64_t r = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1);
       const int64_t xn = h + 1 < h0 + NI * G ? h + 1 : h0;
       const int64_t sn = xn > h ? c0 + t : c0 + -C + t, rn = lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, sn, 1);
       const int next = sn >= 0 && sn < len;
       const uint16_t *dor = d_o + (r * H + h) * V;
-      if (next) lta_bwd_f16_k128_v128_rev__neon_prefetch(d_o + (rn * H + xn) * V, V * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k128_v128_rev__neon_ask(&nx, d_o + (rn * H + xn) * V, V * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 4)
-        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(1.0f)));
+        LTA_V_STORE(Oc + t * V + i, LTA_V_MUL(LTA_V_LOAD_F16(dor + i), LTA_V_SET1(p->scale)));
       const uint16_t *qr = q + (r * H + h) * K;
-      if (next) lta_bwd_f16_k128_v128_rev__neon_prefetch(q + (rn * H + xn) * K, K * sizeof(uint16_t), 0);
+      if (next) lta_bwd_f16_k128_v128_rev__neon_ask(&nx, q + (rn * H + xn) * K, K * sizeof(uint16_t));
       for (int64_t i = 0; i < 128; i += 4)
-        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(p->scale)));
+        LTA_V_STORE(Qs + t * K + i, LTA_V_MUL(LTA_V_LOAD_F16(qr + i), LTA_V_SET1(1.0f)));
     }
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
@@ -596,6 +655,11 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
       }
+      if (keepP) { /* pass 1's */
+        for (int64_t t = 0; t < L; t++)
+          memcpy(P + t * C, (const char *)(d_k + (lta_bwd_f16_k128_v128_rev__neon_row(row0, row1, c0 + t, 1) * Hkv + hk) * K) + e * C * sizeof(float),
+                 C * sizeof(float));
+      } else {
       /* Scores, then the decay mask: the triangle above the diagonal is selected to 0. */
       {
         int64_t i0 = 0;
@@ -655,6 +719,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         float *Ai = P + i * C;
         const float *Mi = Dm + i * C;
         for (int64_t j = 0; j < C; j++) Ai[j] = j <= i ? Ai[j] * Mi[j] : 0.0f;
+      }
       }
       for (int64_t t = 0; t < L; t++)
         for (int64_t i = 0; i < K; i++) Kd[t * K + i] = Kc[t * K + i] * Dr[t];
@@ -742,6 +807,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4));
           LTA_V_VEC c0_2 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8));
@@ -854,6 +920,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           LTA_V_VEC c0_0 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 0)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 0));
           LTA_V_VEC c0_1 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 4)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 4));
           LTA_V_VEC c0_2 = (e ? LTA_V_FMA(LTA_V_SET1(1.0f), LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8), LTA_V_LOAD(dKc + (i0 + 0) * K + jb + 8)) : LTA_V_LOAD(dKx + (i0 + 0) * K + jb + 8));
@@ -880,6 +947,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         int64_t i0 = 0;
         for (; i0 + 4 <= L; i0 += 4)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 4) : LTA_V_ZERO());
           LTA_V_VEC c0_2 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 8) : LTA_V_ZERO());
@@ -1018,6 +1086,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         }
         for (; i0 < L; i0++)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           LTA_V_VEC c0_0 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 0) : LTA_V_ZERO());
           LTA_V_VEC c0_1 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 4) : LTA_V_ZERO());
           LTA_V_VEC c0_2 = (e ? LTA_V_LOAD(dVc + (i0 + 0) * V + jb + 8) : LTA_V_ZERO());
@@ -1057,6 +1126,7 @@ static void lta_bwd_f16_k128_v128_rev__neon_group(const lta_problem *p, int64_t 
         int64_t i0 = 0;
         for (; i0 + 4 <= K; i0 += 4)
         {
+          lta_bwd_f16_k128_v128_rev__neon_step(&nx, 2);
           __builtin_prefetch(dS + (i0 + 4) * V + jb + 0);
           __builtin_prefetch(dS + (i0 + 5) * V + jb + 0);
           __builtin_prefetch(dS + (i0 + 6) * V + jb + 0);
