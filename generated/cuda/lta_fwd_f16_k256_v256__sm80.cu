@@ -187,9 +187,9 @@ __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
   return *reinterpret_cast<uint32_t *>(&v);
 }
 
+/* The two elements of a packed pair as floats (bf16: the bits shifted into place, exactly). */
 __device__ __forceinline__ float2 unpack2(uint32_t u) {
-  __half2 v = *reinterpret_cast<__half2 *>(&u);
-  return __half22float2(v);
+  return __half22float2(*reinterpret_cast<__half2 *>(&u));
 }
 
 /* The shared-memory layout of a block. */
@@ -301,11 +301,6 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
   }
 }
 
-/* The two elements of a packed pair as floats (bf16: the bits shifted into place). */
-__device__ __forceinline__ float2 unpack2_fast(uint32_t u) {
-  return unpack2(u);
-}
-
 /* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
  * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE), eight elements (16 bytes) at a time, by
  * THREADS threads (this one is number tid). Rows past L were loaded as zeros, so only their
@@ -326,11 +321,11 @@ __device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, 
     uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
 #pragma unroll
     for (int e = 0; e < 4; e++) {
-      const float2 f = unpack2_fast(src[e]);
+      const float2 f = unpack2(src[e]);
       seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
       const float a = f.x * d, b = f.y * d;
       h[e] = pack2(a, b);
-      const float2 t = unpack2_fast(h[e]);
+      const float2 t = unpack2(h[e]);
       l[e] = pack2(a - t.x, b - t.y);
     }
     *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
