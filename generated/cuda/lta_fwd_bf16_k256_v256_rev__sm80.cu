@@ -144,9 +144,16 @@ constexpr int WN = 2, OC = 16, SMR = 4, SR = 64, SC = 32, STAGES = 2;
 /* Shared-memory rows are padded by 16 bytes, so that the 8 rows an ldmatrix reads fall in
  * distinct banks. */
 constexpr int QLD = K + 8, VLD = VT + 8;
+constexpr bool SWIZZLED = false;
+constexpr int QROW = QLD, VROW = VLD;         /* elements from a tile's row to the next */
+constexpr int K_AT = C * QLD, V_AT = 2 * C * QLD; /* the k and v tiles' offsets in a stage */
 constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
 constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
                               + sizeof(float) * (2 * (C + 1) + NT / 32);
+
+/* Element (r, c) of a q or k tile ([C][QLD]) and of a v tile ([C][VLD]). */
+__host__ __device__ __forceinline__ int qk_slot(int r, int c) { return r * QLD + c; }
+__host__ __device__ __forceinline__ int v_slot(int r, int c) { return r * VLD + c; }
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -272,16 +279,17 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
   const int qs = (int)w.qstep, ks = (int)w.kstep, vs = (int)w.vstep;
   const int qi = threadIdx.x / QV, qcol = (threadIdx.x % QV) * 8;
   const int vi = threadIdx.x / VV, vcol = (threadIdx.x % VV) * 8;
-  elem *bq = b + qi * QLD + qcol, *bk = bq + C * QLD, *bv = b + 2 * C * QLD + vi * VLD + vcol;
+  static_assert(!SWIZZLED || (QR % 8 == 0 && VR % 8 == 0), "a thread's rows keep one swizzle phase");
+  elem *bq = b + qk_slot(qi, qcol), *bk = bq + K_AT, *bv = b + V_AT + v_slot(vi, vcol);
   if (L == C) {
     const elem *qr = qc + (qi * qs + qcol), *kr = kc + (qi * ks + qcol), *vr = vc + (vi * vs + vcol);
 #pragma unroll
     for (int j = 0; j < C / QR; j++) {
-      if (WITH_Q) cp_async16(bq + j * QR * QLD, qr + j * QR * qs);
-      cp_async16(bk + j * QR * QLD, kr + j * QR * ks);
+      if (WITH_Q) cp_async16(bq + j * QR * QROW, qr + j * QR * qs);
+      cp_async16(bk + j * QR * QROW, kr + j * QR * ks);
     }
 #pragma unroll
-    for (int j = 0; j < C / VR; j++) cp_async16(bv + j * VR * VLD, vr + j * VR * vs);
+    for (int j = 0; j < C / VR; j++) cp_async16(bv + j * VR * VROW, vr + j * VR * vs);
     return;
   }
 #pragma unroll
@@ -289,16 +297,49 @@ __device__ __forceinline__ void load_chunk(const Work &w, int64_t c, elem *b) {
     const int i = qi + j * QR;
     const bool ok = i < L;
     const int r = ok ? i : 0;
-    if (WITH_Q) cp_async16(bq + j * QR * QLD, qc + r * qs + qcol, ok);
-    cp_async16(bk + j * QR * QLD, kc + r * ks + qcol, ok);
+    if (WITH_Q) cp_async16(bq + j * QR * QROW, qc + r * qs + qcol, ok);
+    cp_async16(bk + j * QR * QROW, kc + r * ks + qcol, ok);
   }
 #pragma unroll
   for (int j = 0; j < C / VR; j++) {
     const int i = vi + j * VR;
     const bool ok = i < L;
     const int r = ok ? i : 0;
-    cp_async16(bv + j * VR * VLD, vc + r * vs + vcol, ok);
+    cp_async16(bv + j * VR * VROW, vc + r * vs + vcol, ok);
   }
+}
+
+/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks), and
+ * ds[m] = scale dd[m]. */
+__device__ __forceinline__ void fill_decays(const Smem &sm, float g, float scale) {
+  for (int m = threadIdx.x; m <= C; m += NT) {
+    const float d = (float)exp((double)g * m);
+    sm.dd[m] = d;
+    sm.ds[m] = scale * d;
+  }
+}
+
+/* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
+constexpr uint32_t kExp2 = 0x7f807f80u;
+
+/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): the sum
+ * of p[i][j] v[j][c] over the j <= i of the block where v[j][c] (at vr[j * vstep + c]) is not finite, with
+ * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand.
+ * Not inlined, and taking scalars only: the main loop's registers stay as they were. */
+__device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, const elem *vr,
+                                               int64_t vstep, const float *dd, float scale,
+                                               int j0, int i, int c) {
+  float sum = 0.0f;
+  for (int j = j0; j <= i; j++) {
+    const float vv = to_f(vr[j * vstep + c]);
+    if (isfinite(vv)) continue;
+    float dot = 0.0f;
+    for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[qk_slot(i, kk)]), to_f(kt[qk_slot(j, kk)]), dot);
+    elem p;
+    from_f(&p, scale * dd[i - j] * dot);
+    sum = fmaf(to_f(p), vv, sum);
+  }
+  return sum;
 }
 
 /* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
@@ -440,38 +481,6 @@ __device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], co
   (void)sm;
 }
 
-/* dd[m] = exp(g m), each rounded once from double (an ulp off would grow over the chunks), and
- * ds[m] = scale dd[m]. */
-__device__ __forceinline__ void fill_decays(const Smem &sm, float g, float scale) {
-  for (int m = threadIdx.x; m <= C; m += NT) {
-    const float d = (float)exp((double)g * m);
-    sm.dd[m] = d;
-    sm.ds[m] = scale * d;
-  }
-}
-
-/* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
-constexpr uint32_t kExp2 = 0x7f807f80u;
-
-/* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): the sum
- * of p[i][j] v[j][c] over the j <= i of the block where v[j][c] is not finite, with
- * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand.
- * Not inlined, and taking scalars only: the main loop's registers stay as they were. */
-__device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, const elem *vt,
-                                               const float *dd, float scale, int j0, int i, int c) {
-  float sum = 0.0f;
-  for (int j = j0; j <= i; j++) {
-    const float vv = to_f(vt[j * VLD + c]);
-    if (isfinite(vv)) continue;
-    float dot = 0.0f;
-    for (int kk = 0; kk < K; kk++) dot = fmaf(to_f(qt[i * QLD + kk]), to_f(kt[j * QLD + kk]), dot);
-    elem p;
-    from_f(&p, scale * dd[i - j] * dot);
-    sum = fmaf(to_f(p), vv, sum);
-  }
-  return sum;
-}
-
 /* The intra- and inter-chunk products of the warps of row group WM (query rows 16 WM ..
  * 16 WM + 15, whose causal key blocks are jp <= WM), a template so that their loops have fixed
  * bounds. First o = q S and p = q k^T over the k16 steps of K, each step's fragments coming in
@@ -577,7 +586,7 @@ __device__ __forceinline__ void chunk_pv(float acc[OC / 8][4], const uint32_t pa
       for (int t = 0; t < OC / 8; t++)
 #pragma unroll
         for (int e = 0; e < 4; e++)
-          acc[t][e] += nonfinite_v_term(qt, kt, vt, sm.dd, scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
+          acc[t][e] += nonfinite_v_term(qt, kt, vt, VLD, sm.dd, scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
                                         col0 + (lane % 4) * 2 + t * 8 + (e & 1));
     }
   }
@@ -703,6 +712,7 @@ __global__ void __launch_bounds__(NT, 1) main_kernel(lta_cuda_params P) {
   cp_wait<0>();
   if (P.s1 && w.seg == P.segments - 1) store_state(s, P.s1 + w.pair * KV, w);
 }
+
 
 
 /* Blocks of the main kernel a multiprocessor holds at once (asked once; 0 until known). */
