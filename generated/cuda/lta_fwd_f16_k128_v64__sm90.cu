@@ -148,7 +148,7 @@ constexpr int QROW = 64, VROW = 64;           /* elements from a tile's row to t
 constexpr int K_AT = C * K, V_AT = 2 * C * K; /* the k and v tiles' offsets in a stage */
 constexpr int STAGE_ELEMS = 2 * C * K + C * VT;  /* q, k, v tile */
 constexpr size_t SMEM_BYTES = 1024 + sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + (size_t)VT * K)
-                              + sizeof(float) * (2 * (C + 1) + NT / 32);
+                              + sizeof(float) * (3 * (C + 1) + NT / 32);
 /* Element (r, c) of a q or k tile ([C][K]) and of a v tile ([C][VT]), in elements. */
 __host__ __device__ __forceinline__ int qk_slot(int r, int c) {
   return (c / 64) * C * 64 + r * 64 + ((((c % 64) >> 3) ^ (r & 7)) << 3) + (c & 7);
@@ -207,14 +207,17 @@ struct Smem {
   elem *sb;            /* the state transposed and rounded to elem (f16: scaled by 2^-e), [VT][K] */
   float *dd;           /* dd[m] = exp(g m), m = 0..C */
   float *ds;           /* ds[m] = scale dd[m] */
+  float *dv;           /* dv[m] = vf dd[m], the decay of v in the state update */
   float *amax;         /* per-warp largest |S| (f16 scaling) */
+  /* Aligned by an offset from raw, so that the compiler still sees shared-memory pointers. */
   __device__ Smem(char *raw) {
-    elem *e = reinterpret_cast<elem *>((reinterpret_cast<uintptr_t>(raw) + 1023) & ~(uintptr_t)1023);
+    elem *e = reinterpret_cast<elem *>(raw + ((1024u - (smem_addr(raw) & 1023u)) & 1023u));
     stages = e;
     sb = e + STAGES * STAGE_ELEMS;
     dd = reinterpret_cast<float *>(sb + VT * K);
     ds = dd + C + 1;
-    amax = ds + C + 1;
+    dv = ds + C + 1;
+    amax = dv + C + 1;
   }
   __device__ __forceinline__ elem *stage(int64_t i) const { return stages + (int)(i % STAGES) * STAGE_ELEMS; }
 };
@@ -386,6 +389,12 @@ __device__ __forceinline__ void wg_rs128(float (&d)[64], const uint32_t a[4], ui
                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b));
 }
 
+/* dv[m] = vf exp(g m) (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE), rounded once from double
+ * like dd (vf dd[m] exactly). */
+__device__ __forceinline__ void fill_vdecays(const Smem &sm, float g, float vf) {
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dv[m] = vf * (float)exp((double)g * m);
+}
+
 /* The accumulator of a 64 x N wgmma: warp w's rows 16 w + lane / 4 (entries e = 0, 1) and 8 below
  * (e = 2, 3), columns 8 t + 2 (lane % 4) + (e & 1), in d[4 t + e]. The state S^T: rows are V
  * columns of the tile, columns are K rows. */
@@ -435,25 +444,32 @@ __device__ __forceinline__ float round_state(const float (&s)[SN], const Smem &s
     inv = ldexpf(1.0f, -e);
     up = ldexpf(1.0f, e);
   }
-  const int r = 16 * warp + lane / 4, kr = 2 * (lane % 4);
-  /* Row r (and r + 8: the same swizzle phase) of sb, 16-byte column t % 8 of atom t / 8. */
-  elem *row = sm.sb + r * 64 + kr;
+  /* stmatrix: four 8 x 8 tiles a store, rows r = 16 warp + lane % 8 (+ 8) and 16-byte columns
+   * t, t + 1 (atom t / 8, swizzled by r % 8), of the accumulator layout. */
+  const int mi = lane >> 3, r8 = lane & 7;
+  const uint32_t row = smem_addr(sm.sb) + (16 * warp + r8 + (mi & 1) * 8) * 128;
 #pragma unroll
-  for (int t = 0; t < K / 8; t++) {
-    elem *x = row + (t / 8) * VT * 64 + (((t % 8) ^ (r & 7)) << 3);
-    *reinterpret_cast<uint32_t *>(x) = pack2(s[4 * t] * inv, s[4 * t + 1] * inv);
-    *reinterpret_cast<uint32_t *>(x + 8 * 64) = pack2(s[4 * t + 2] * inv, s[4 * t + 3] * inv);
+  for (int t = 0; t < K / 8; t += 2) {
+    const int tt = t + (mi >> 1);
+    const uint32_t x0 = pack2(s[4 * t] * inv, s[4 * t + 1] * inv);
+    const uint32_t x1 = pack2(s[4 * t + 2] * inv, s[4 * t + 3] * inv);
+    const uint32_t x2 = pack2(s[4 * t + 4] * inv, s[4 * t + 5] * inv);
+    const uint32_t x3 = pack2(s[4 * t + 6] * inv, s[4 * t + 7] * inv);
+    asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
+                     row + (tt / 8) * VT * 128 + (((tt % 8) ^ r8) << 4)),
+                 "r"(x0), "r"(x1), "r"(x2), "r"(x3));
   }
   return up;
 }
 
 /* The A operands of the state update for the k16 steps of the chunk: (vd)^T, warp w's rows the
  * V columns 16 w .. 16 w + 15, read transposed from the v tile by ldmatrix, each element times
- * vf exp(g (L-1-j)) (0 for j >= L, whose rows were loaded as zeros) and split into hi + lo.
+ * dv[L-1-j] = vf exp(g (L-1-j)) (0 for j >= L, whose rows were loaded as zeros) and split into
+ * hi + lo.
  * Returns NaN when the thread saw an Inf or NaN in v (each element times 0, summed), else 0;
  * the warps together see the whole tile. */
 __device__ __forceinline__ float decayed_v(uint32_t (&vh)[C / 16][4], uint32_t (&vl)[C / 16][4],
-                                           const Smem &sm, uint32_t va, int L, float vf) {
+                                           const Smem &sm, uint32_t va, int L) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, m = lane >> 3, r8 = lane & 7;
   const uint32_t a = va + (r8 + (m >> 1) * 8) * 128 + (((2 * warp + (m & 1)) ^ r8) << 4);
   float seen = 0.0f;
@@ -465,8 +481,8 @@ __device__ __forceinline__ float decayed_v(uint32_t (&vh)[C / 16][4], uint32_t (
 #pragma unroll
     for (int e = 0; e < 4; e++) {
       const int j = j0 + (e >= 2 ? 8 : 0);
-      const float d0 = j < L ? sm.dd[L - 1 - j] * vf : 0.0f;
-      const float d1 = j + 1 < L ? sm.dd[L - 2 - j] * vf : 0.0f;
+      const float d0 = j < L ? sm.dv[L - 1 - j] : 0.0f;
+      const float d1 = j + 1 < L ? sm.dv[L - 2 - j] : 0.0f;
       const float2 f = unpack2(raw[e]);
       seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
       const float x0 = f.x * d0, x1 = f.y * d1;
@@ -510,11 +526,11 @@ __global__ void __launch_bounds__(NT, MINB) states_kernel(lta_cuda_params P) {
   if (!seqlens_ok(P)) return;
   const Work w = block_work(P, blockIdx.y);
   fill_decays(sm, w.g, P.scale);
+  fill_vdecays(sm, w.g, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f);
   const int64_t KV = (int64_t)K * V;
   const bool whole = P.segments == 1;
   float s[SN];
   load_state(s, whole && P.s0 ? P.s0 + w.pair * KV : nullptr, w);
-  const float vf = P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f;
   const int64_t n = w.chunk1 - w.chunk0;
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
@@ -531,7 +547,7 @@ __global__ void __launch_bounds__(NT, MINB) states_kernel(lta_cuda_params P) {
     cp_commit();
     const uint32_t b = smem_addr(sm.stage(it));
     uint32_t vh[C / 16][4], vl[C / 16][4];
-    decayed_v(vh, vl, sm, b + V_AT * 2, L, vf);
+    decayed_v(vh, vl, sm, b + V_AT * 2, L);
     const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0; /* as main_kernel's */
     const float dL = sm.dd[L - sh];
 #pragma unroll
@@ -567,7 +583,8 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
   const int64_t n = w.chunk1 - w.chunk0;
   /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
   const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
-  const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
+  const float qf = absorb ? 1.0f : P.scale;
+  fill_vdecays(sm, w.g, absorb ? P.scale : 1.0f);
   const uint64_t sbd = gdesc(smem_addr(sm.sb), 16, 1024);
   /* This thread's output rows i0 and i0 + 8, and its first column. */
   const int i0 = 16 * warp + lane / 4, col = 2 * (lane % 4);
@@ -605,16 +622,26 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
       else wg_ss64<1>(p, qd + off, kd + off);
     }
     wg_commit();
-    /* Meanwhile the decayed v of the state update. */
+    /* Meanwhile the decayed v, and the state update behind them (a third group: S is no
+     * operand of the two above, and sb holds its rounded copy). */
     uint32_t vh[C / 16][4], vl[C / 16][4];
-    const float seen = decayed_v(vh, vl, sm, va, L, vf);
-
-    /* o times the row factors; sh is 1 on a sequence's first chunk when its first token leaves
-     * the initial state undecayed. */
+    const float seen = decayed_v(vh, vl, sm, va, L);
+    /* sh is 1 on a sequence's first chunk when its first token leaves the initial state
+     * undecayed. */
     const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
+    const float dL = sm.dd[L - sh];
+#pragma unroll
+    for (int i = 0; i < SN; i++) s[i] *= dL;
+    wg_fence();
+    update_state(s, vh, vl, gdesc(ka, C * 128, 1024));
+    wg_commit();
+
+    /* o times the row factors; p = scale exp(g (i - j)) (q_i . k_j) for j <= i, else 0 (a
+     * select), as A operands. */
     const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
     wg_wait<1>();
     wg_keep(o);
+    wg_keep(p);
 #pragma unroll
     for (int t = 0; t < 8; t++) {
       o[4 * t] *= f0;
@@ -622,9 +649,6 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
       o[4 * t + 2] *= f1;
       o[4 * t + 3] *= f1;
     }
-    /* p = scale exp(g (i - j)) (q_i . k_j) for j <= i, else 0 (a select), as A operands. */
-    wg_wait<0>();
-    wg_keep(p);
     uint32_t pa[C / 16][4];
 #pragma unroll
     for (int t = 0; t < 8; t++) {
@@ -638,26 +662,23 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
     }
     /* Every warp is done reading sb (q S) and v (the decayed v); whether any v of the chunk is
      * Inf or NaN: then p's zeros above the diagonal would make NaN of it, so v enters p v with
-     * those elements 0 and nonfinite_v_term adds their products at and below the diagonal. */
+     * those elements 0 (the update in flight reads k, not v) and nonfinite_v_term adds their
+     * products at and below the diagonal. */
     const bool vbad = __syncthreads_or(seen != 0.0f);
     if (vbad) {
       zero_nonfinite_v(vt);
       fence_async_smem();
       __syncthreads();
     }
-    const float dL = sm.dd[L - sh];
-#pragma unroll
-    for (int i = 0; i < SN; i++) s[i] *= dL;
     wg_fence();
     const uint64_t vd = gdesc(va, C * 128, 1024);
 #pragma unroll
     for (int st = 0; st < C / 16; st++) wg_rs64(o, pa[st], vd + ((st * 16 * 128) >> 4));
     wg_commit();
-    update_state(s, vh, vl, gdesc(ka, C * 128, 1024));
-    wg_commit();
 
-    wg_wait<1>();
+    wg_wait<0>();
     wg_keep(o);
+    wg_keep(s);
     if (vbad) {
       const elem *vr = w.vb + c * C * w.vstep;
 #pragma unroll
@@ -668,25 +689,41 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
           if (i < L) o[4 * t + e] += nonfinite_v_term(qt, kt, vr, w.vstep, sm.dd, P.scale, 0, i, 8 * t + col + (e & 1));
         }
     }
-    /* The output rows, two elements per store. */
-    const int64_t oi = w.o0 + (c * C + i0) * w.ostep + col;
     if (P.flags & LTA_PASS_OUT_F32) {
-      float *o0 = (float *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+      /* The output rows, two elements per store. */
+      float *o0 = (float *)P.o + w.o0 + (c * C + i0) * w.ostep + col, *o1 = o0 + 8 * w.ostep;
 #pragma unroll
       for (int t = 0; t < 8; t++) {
         if (i0 < L) *reinterpret_cast<float2 *>(o0 + t * 8) = make_float2(o[4 * t], o[4 * t + 1]);
         if (i0 + 8 < L) *reinterpret_cast<float2 *>(o1 + t * 8) = make_float2(o[4 * t + 2], o[4 * t + 3]);
       }
     } else {
-      elem *o0 = (elem *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+      /* Through shared memory (this warp's 2 KB of the stage's q tile, which no product reads
+       * any more): stmatrix the warp's 16 rows (16-byte column x of row r at x ^ (r % 8)), then
+       * 16-byte stores, 8 lanes a row. */
+      if (vbad) __syncthreads(); /* every warp's nonfinite_v_term is done with q */
+      const int m = lane >> 3, r8 = lane & 7;
+      const uint32_t stg = qa + warp * 2048, srow = stg + (r8 + (m & 1) * 8) * 128;
 #pragma unroll
-      for (int t = 0; t < 8; t++) {
-        if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(o[4 * t], o[4 * t + 1]);
-        if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(o[4 * t + 2], o[4 * t + 3]);
+      for (int t = 0; t < 8; t += 2) {
+        const int tt = t + (m >> 1);
+        asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
+                         srow + ((tt ^ r8) << 4)),
+                     "r"(pack2(o[4 * t], o[4 * t + 1])), "r"(pack2(o[4 * t + 2], o[4 * t + 3])),
+                     "r"(pack2(o[4 * t + 4], o[4 * t + 5])), "r"(pack2(o[4 * t + 6], o[4 * t + 7])));
+      }
+      __syncwarp();
+      elem *ob = (elem *)P.o + w.o0 + (c * C + 16 * warp + m) * w.ostep + r8 * 8;
+#pragma unroll
+      for (int k4 = 0; k4 < 4; k4++) {
+        const int row = 4 * k4 + m;
+        uint4 x;
+        asm volatile("ld.shared.v4.b32 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(x.x), "=r"(x.y), "=r"(x.z), "=r"(x.w)
+                     : "r"(stg + row * 128 + ((r8 ^ (row & 7)) << 4)));
+        if (16 * warp + row < L) *reinterpret_cast<uint4 *>(ob + 4 * k4 * w.ostep) = x;
       }
     }
-    wg_wait<0>();
-    wg_keep(s);
     state_amax(s, sm);
     __syncthreads(); /* every warp's |S| max is in sm.amax */
     /* sb is free: every warp read it (q S) before the barrier above. */

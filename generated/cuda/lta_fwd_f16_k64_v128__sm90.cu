@@ -136,24 +136,26 @@ __global__ void combine_kernel(lta_cuda_params P, int chunk) {
   if (slots > P.segments && P.s1) P.s1[pair * KV + e] = s;
 }
 
-/* ---- tile shapes of lta_fwd_f16_k64_v128__sm90; blocks a multiprocessor holds: 4 ----
- * chunk C=32 tokens; V tile VT=64 of V=128; 4 warps; output tile per warp 16 x 32
- * (2 x 2 warps); state tile per warp 16 x 64 (4 x 1 warps); 2 pipeline stages. */
-constexpr int K = 64, V = 128, C = 32, VT = 64, VTILES = V / VT, NT = 128;
-constexpr int WN = 2, OC = 32, SMR = 4, SR = 16, SC = 64, STAGES = 2;
-/* Shared-memory rows are padded by 16 bytes, so that the 8 rows an ldmatrix reads fall in
- * distinct banks. */
-constexpr int QLD = K + 8, VLD = VT + 8;
-constexpr bool SWIZZLED = false;
-constexpr int QROW = QLD, VROW = VLD;         /* elements from a tile's row to the next */
-constexpr int K_AT = C * QLD, V_AT = 2 * C * QLD; /* the k and v tiles' offsets in a stage */
-constexpr int STAGE_ELEMS = 2 * C * QLD + C * VLD;  /* q, k, v tile */
-constexpr size_t SMEM_BYTES = sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + 2 * C * VLD + (size_t)K * VLD)
-                              + sizeof(float) * (2 * (C + 1) + NT / 32);
-
-/* Element (r, c) of a q or k tile ([C][QLD]) and of a v tile ([C][VLD]). */
-__host__ __device__ __forceinline__ int qk_slot(int r, int c) { return r * QLD + c; }
-__host__ __device__ __forceinline__ int v_slot(int r, int c) { return r * VLD + c; }
+/* ---- tile shapes of lta_fwd_f16_k64_v128__sm90 (warpgroup MMA); blocks a multiprocessor holds: 3 ----
+ * chunk C=64 tokens; V tile VT=64 of V=128; one warpgroup (4 warps) a block; 2
+ * pipeline stages. Shared-memory tiles are in wgmma's 128-byte swizzle: rows of 64 elements
+ * (128 bytes) whose 16-byte column x of row r sits at x ^ (r % 8); a tile wider than 64 is atoms
+ * of 64 columns side by side, each 1024-byte aligned. */
+constexpr int K = 64, V = 128, C = 64, VT = 64, VTILES = V / VT, NT = 128;
+constexpr int STAGES = 2, MINB = 3;
+constexpr bool SWIZZLED = true;
+constexpr int QROW = 64, VROW = 64;           /* elements from a tile's row to the next */
+constexpr int K_AT = C * K, V_AT = 2 * C * K; /* the k and v tiles' offsets in a stage */
+constexpr int STAGE_ELEMS = 2 * C * K + C * VT;  /* q, k, v tile */
+constexpr size_t SMEM_BYTES = 1024 + sizeof(elem) * ((size_t)STAGES * STAGE_ELEMS + (size_t)VT * K)
+                              + sizeof(float) * (3 * (C + 1) + NT / 32);
+/* Element (r, c) of a q or k tile ([C][K]) and of a v tile ([C][VT]), in elements. */
+__host__ __device__ __forceinline__ int qk_slot(int r, int c) {
+  return (c / 64) * C * 64 + r * 64 + ((((c % 64) >> 3) ^ (r & 7)) << 3) + (c & 7);
+}
+__host__ __device__ __forceinline__ int v_slot(int r, int c) {
+  return r * 64 + (((c >> 3) ^ (r & 7)) << 3) + (c & 7);
+}
 
 __device__ __forceinline__ uint32_t smem_addr(const void *p) {
   return (uint32_t)__cvta_generic_to_shared(p);
@@ -199,23 +201,23 @@ __device__ __forceinline__ float2 unpack2(uint32_t u) {
   return __half22float2(*reinterpret_cast<__half2 *>(&u));
 }
 
-/* The shared-memory layout of a block. */
+/* The shared-memory layout of a block (1024-byte aligned, as the swizzle needs). */
 struct Smem {
-  elem *stages;        /* STAGES x (q [C][QLD], k [C][QLD], v [C][VLD]) */
-  elem *vhi, *vlo;     /* the chunk's decayed v tile as hi + lo, [C][VLD] */
-  elem *sb;            /* the state rounded to elem (f16: scaled by 2^-e), [K][VLD] */
+  elem *stages;        /* STAGES x (q [C][K], k [C][K], v [C][VT]), swizzled */
+  elem *sb;            /* the state transposed and rounded to elem (f16: scaled by 2^-e), [VT][K] */
   float *dd;           /* dd[m] = exp(g m), m = 0..C */
   float *ds;           /* ds[m] = scale dd[m] */
+  float *dv;           /* dv[m] = vf dd[m], the decay of v in the state update */
   float *amax;         /* per-warp largest |S| (f16 scaling) */
-  __device__ Smem(char *base) {
-    elem *e = reinterpret_cast<elem *>(base);
+  /* Aligned by an offset from raw, so that the compiler still sees shared-memory pointers. */
+  __device__ Smem(char *raw) {
+    elem *e = reinterpret_cast<elem *>(raw + ((1024u - (smem_addr(raw) & 1023u)) & 1023u));
     stages = e;
-    vhi = e + STAGES * STAGE_ELEMS;
-    vlo = vhi + C * VLD;
-    sb = vlo + C * VLD;
-    dd = reinterpret_cast<float *>(sb + K * VLD);
+    sb = e + STAGES * STAGE_ELEMS;
+    dd = reinterpret_cast<float *>(sb + VT * K);
     ds = dd + C + 1;
-    amax = ds + C + 1;
+    dv = ds + C + 1;
+    amax = dv + C + 1;
   }
   __device__ __forceinline__ elem *stage(int64_t i) const { return stages + (int)(i % STAGES) * STAGE_ELEMS; }
 };
@@ -342,125 +344,90 @@ __device__ __noinline__ float nonfinite_v_term(const elem *qt, const elem *kt, c
   return sum;
 }
 
-/* vhi + vlo = vf exp(g (L-1-j)) v_j for j < L, 0 beyond: the decayed v of the state update
- * (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE), eight elements (16 bytes) at a time, by
- * THREADS threads (this one is number tid). Rows past L were loaded as zeros, so only their
- * factor needs a select. Returns NaN when the thread saw an Inf or NaN in v (each element
- * times 0, summed), else 0. */
-template <int THREADS>
-__device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, float vf, int tid) {
-  constexpr int VV = VT / 8;
-  static_assert((C * VV) % THREADS == 0, "every thread decays the same number of vectors");
-  float seen = 0.0f;
+/* A wgmma shared-memory matrix descriptor, 128-byte swizzle: the start address, the leading and
+ * the stride byte offsets (K-major: 16 and the 1024 bytes from one 8-row group to the next;
+ * MN-major: the bytes from one 64-column atom to the next and 1024). */
+__device__ __forceinline__ uint64_t gdesc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
+  return (uint64_t)((addr & 0x3FFFF) >> 4) | ((uint64_t)(lbo >> 4) << 16) |
+         ((uint64_t)(sbo >> 4) << 32) | (1ull << 62);
+}
+__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int N> __device__ __forceinline__ void wg_wait() {
+  asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory");
+}
+/* After a wait: the accumulators' new values are read from here on, not before. */
+template <int N> __device__ __forceinline__ void wg_keep(float (&d)[N]) {
 #pragma unroll
-  for (int r = 0; r < C * VV / THREADS; r++) {
-    const int x = tid + r * THREADS;
-    const int j = x / VV, col = (x % VV) * 8;
-    const float d = j < L ? sm.dd[L - 1 - j] * vf : 0.0f;
-    uint4 in = *reinterpret_cast<const uint4 *>(vt + j * VLD + col), hi, lo;
-    const uint32_t *src = reinterpret_cast<const uint32_t *>(&in);
-    uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
-#pragma unroll
-    for (int e = 0; e < 4; e++) {
-      const float2 f = unpack2(src[e]);
-      seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
-      const float a = f.x * d, b = f.y * d;
-      h[e] = pack2(a, b);
-      const float2 t = unpack2(h[e]);
-      l[e] = pack2(a - t.x, b - t.y);
-    }
-    *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
-    *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
-  }
-  return seen;
+  for (int i = 0; i < N; i++) asm volatile("" : "+f"(d[i])::"memory");
+}
+/* Ordinary shared-memory writes (cp.async included) made visible to the tensor cores. */
+__device__ __forceinline__ void fence_async_smem() {
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
 }
 
-/* s = exp(g L) s + k^T (vhi + vlo) on this warp's SR x SC state tile. The fragments of each
- * (k16 step, 16 columns) come in while the products of the one before run. */
-__device__ __forceinline__ void update_state(float s[SR / 16][SC / 8][4], const Smem &sm,
-                                             const elem *kt, float decay_L) {
-  constexpr int NP = SC / 16, STEPS = (C / 16) * NP;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, m = lane >> 3;
-  const int r0 = (warp % SMR) * SR, c0 = (warp / SMR) * SC;
-  /* Byte addresses of this thread's rows at k16 step 0, column group 0. */
-  const uint32_t ka = smem_addr(kt + ((lane & 7) + (m >> 1) * 8) * QLD + r0 + (m & 1) * 8);
-  const uint32_t va = (uint32_t)(((lane & 7) + (m & 1) * 8) * VLD + c0 + (m >> 1) * 8) * 2;
-  const uint32_t ha = smem_addr(sm.vhi) + va, la = smem_addr(sm.vlo) + va;
-#pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++)
-#pragma unroll
-    for (int nt = 0; nt < SC / 8; nt++)
-#pragma unroll
-      for (int e = 0; e < 4; e++) s[mt][nt][e] *= decay_L;
-  uint32_t a[2][SR / 16][4], bh[2][4], bl[2][4];
-#pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++) ldsm_x4_t(a[0][mt], ka + mt * 32);
-  ldsm_x4_t(bh[0], ha);
-  ldsm_x4_t(bl[0], la);
-#pragma unroll
-  for (int st = 0; st < STEPS; st++) {
-    const int kc = st / NP, np = st % NP;
-    if (st + 1 < STEPS) {
-      const int kc1 = (st + 1) / NP, np1 = (st + 1) % NP;
-      if (np1 == 0) {
-#pragma unroll
-        for (int mt = 0; mt < SR / 16; mt++)
-          ldsm_x4_t(a[kc1 & 1][mt], ka + kc1 * 16 * QLD * 2 + mt * 32);
-      }
-      ldsm_x4_t(bh[(st + 1) & 1], ha + kc1 * 16 * VLD * 2 + np1 * 32);
-      ldsm_x4_t(bl[(st + 1) & 1], la + kc1 * 16 * VLD * 2 + np1 * 32);
-    }
-    const uint32_t *h = bh[st & 1], *l = bl[st & 1];
-#pragma unroll
-    for (int mt = 0; mt < SR / 16; mt++) {
-      mma(s[mt][2 * np], a[kc & 1][mt], h[0], h[1]);
-      mma(s[mt][2 * np + 1], a[kc & 1][mt], h[2], h[3]);
-    }
-#pragma unroll
-    for (int mt = 0; mt < SR / 16; mt++) {
-      mma(s[mt][2 * np], a[kc & 1][mt], l[0], l[1]);
-      mma(s[mt][2 * np + 1], a[kc & 1][mt], l[2], l[3]);
-    }
-  }
+/* d = a b (ACC = 0) or d += a b (ACC = 1), m64n64k16: A and B K-major in shared memory. */
+template <int ACC>
+__device__ __forceinline__ void wg_ss64(float (&d)[32], uint64_t a, uint64_t b) {
+  asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
+               "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, %32, %33, p, 1, 1, 0, 0;\n}\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+               : "l"(a), "l"(b), "n"(ACC));
+}
+/* d += a b, m64n64k16: A (16 x 16 a warp) in registers, B MN-major in shared memory. */
+__device__ __forceinline__ void wg_rs64(float (&d)[32], const uint32_t a[4], uint64_t b) {
+  asm volatile("wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, "
+               "{%32,%33,%34,%35}, %36, 1, 1, 1, 1;\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b));
 }
 
-/* The block's state tile from global fp32 memory (NULL: zeros) into the warps' registers. */
-__device__ __forceinline__ void load_state(float s[SR / 16][SC / 8][4], const float *src,
-                                           const Work &w) {
+/* dv[m] = vf exp(g m) (vf: 1, or the scale with LTA_PASS_ABSORB_SCALE), rounded once from double
+ * like dd (vf dd[m] exactly). */
+__device__ __forceinline__ void fill_vdecays(const Smem &sm, float g, float vf) {
+  for (int m = threadIdx.x; m <= C; m += NT) sm.dv[m] = vf * (float)exp((double)g * m);
+}
+
+/* The accumulator of a 64 x N wgmma: warp w's rows 16 w + lane / 4 (entries e = 0, 1) and 8 below
+ * (e = 2, 3), columns 8 t + 2 (lane % 4) + (e & 1), in d[4 t + e]. The state S^T: rows are V
+ * columns of the tile, columns are K rows. */
+constexpr int SN = K / 2; /* state floats a thread */
+static_assert(C == 64 && VT == 64, "the q, k and sb tiles share one atom layout: C = VT = 64");
+
+/* The block's state tile from global fp32 memory (NULL: zeros) into S^T. */
+__device__ __forceinline__ void load_state(float (&s)[SN], const float *src, const Work &w) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+  const int vc = w.v0 + 16 * warp + lane / 4, kr = 2 * (lane % 4);
 #pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++)
+  for (int t = 0; t < K / 8; t++)
 #pragma unroll
-    for (int nt = 0; nt < SC / 8; nt++)
-#pragma unroll
-      for (int e = 0; e < 4; e++) {
-        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8 + (e & 1);
-        s[mt][nt][e] = src ? src[(int64_t)r * V + w.v0 + c] : 0.0f;
-      }
+    for (int e = 0; e < 4; e++)
+      s[4 * t + e] = src ? src[(int64_t)(8 * t + kr + (e & 1)) * V + vc + 8 * (e >> 1)] : 0.0f;
 }
 
-__device__ __forceinline__ void store_state(const float s[SR / 16][SC / 8][4], float *dst,
-                                            const Work &w) {
+__device__ __forceinline__ void store_state(const float (&s)[SN], float *dst, const Work &w) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
+  const int vc = w.v0 + 16 * warp + lane / 4, kr = 2 * (lane % 4);
 #pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++)
+  for (int t = 0; t < K / 8; t++)
 #pragma unroll
-    for (int nt = 0; nt < SC / 8; nt++)
-#pragma unroll
-      for (int e = 0; e < 4; e += 2) {
-        const int r = r0 + mt * 16 + (e >> 1) * 8, c = c0 + nt * 8;
-        *reinterpret_cast<float2 *>(dst + (int64_t)r * V + w.v0 + c) =
-            make_float2(s[mt][nt][e], s[mt][nt][e + 1]);
-      }
+    for (int e = 0; e < 4; e++) dst[(int64_t)(8 * t + kr + (e & 1)) * V + vc + 8 * (e >> 1)] = s[4 * t + e];
 }
 
-/* Rounds the state to elem into sm.sb for the next chunk's q S. f16: scaled by 2^-e so that
- * its largest entry stays below 2^15 (each warp's |S| max is in sm.amax); returns 2^e. */
-__device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], const Smem &sm) {
+/* This warp's largest |S| into sm.amax[warp] (f16 only; NaN counts as 0). */
+__device__ __forceinline__ void state_amax(const float (&s)[SN], const Smem &sm) {
+  float m = 0.0f;
+#pragma unroll
+  for (int i = 0; i < SN; i++) m = fmaxf(m, fabsf(s[i]));
+#pragma unroll
+  for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
+  if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
+}
+
+/* S^T rounded to elem into sm.sb ([VT][K], K-major for q S). f16: scaled by 2^-e so that its
+ * largest entry stays below 2^15 (each warp's |S| max is in sm.amax); returns 2^e. */
+__device__ __forceinline__ float round_state(const float (&s)[SN], const Smem &sm) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
   float inv = 1.0f, up = 1.0f;
   float m = 0.0f;
 #pragma unroll
@@ -470,162 +437,92 @@ __device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], 
     inv = ldexpf(1.0f, -e);
     up = ldexpf(1.0f, e);
   }
-  /* stmatrix (sm_90): four 8x8 tiles of the accumulator layout a store. */
-  const int mi = lane >> 3;
-  const int rr = (warp % SMR) * SR + (lane & 7) + (mi & 1) * 8, cc = (warp / SMR) * SC + (mi >> 1) * 8;
-  (void)r0, (void)c0;
+  /* stmatrix: four 8 x 8 tiles a store, rows r = 16 warp + lane % 8 (+ 8) and 16-byte columns
+   * t, t + 1 (atom t / 8, swizzled by r % 8), of the accumulator layout. */
+  const int mi = lane >> 3, r8 = lane & 7;
+  const uint32_t row = smem_addr(sm.sb) + (16 * warp + r8 + (mi & 1) * 8) * 128;
 #pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++)
-#pragma unroll
-    for (int nt = 0; nt < SC / 8; nt += 2) {
-      const uint32_t x0 = pack2(s[mt][nt][0] * inv, s[mt][nt][1] * inv);
-      const uint32_t x1 = pack2(s[mt][nt][2] * inv, s[mt][nt][3] * inv);
-      const uint32_t x2 = pack2(s[mt][nt + 1][0] * inv, s[mt][nt + 1][1] * inv);
-      const uint32_t x3 = pack2(s[mt][nt + 1][2] * inv, s[mt][nt + 1][3] * inv);
-      asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
-                       smem_addr(sm.sb + (rr + mt * 16) * VLD + cc + nt * 8)),
-                   "r"(x0), "r"(x1), "r"(x2), "r"(x3));
-    }
+  for (int t = 0; t < K / 8; t += 2) {
+    const int tt = t + (mi >> 1);
+    const uint32_t x0 = pack2(s[4 * t] * inv, s[4 * t + 1] * inv);
+    const uint32_t x1 = pack2(s[4 * t + 2] * inv, s[4 * t + 3] * inv);
+    const uint32_t x2 = pack2(s[4 * t + 4] * inv, s[4 * t + 5] * inv);
+    const uint32_t x3 = pack2(s[4 * t + 6] * inv, s[4 * t + 7] * inv);
+    asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
+                     row + (tt / 8) * VT * 128 + (((tt % 8) ^ r8) << 4)),
+                 "r"(x0), "r"(x1), "r"(x2), "r"(x3));
+  }
   return up;
 }
 
-/* This warp's largest |S| into sm.amax[warp] (f16 only; NaN counts as 0). */
-__device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], const Smem &sm) {
-  float m = 0.0f;
+/* The A operands of the state update for the k16 steps of the chunk: (vd)^T, warp w's rows the
+ * V columns 16 w .. 16 w + 15, read transposed from the v tile by ldmatrix, each element times
+ * dv[L-1-j] = vf exp(g (L-1-j)) (0 for j >= L, whose rows were loaded as zeros) and split into
+ * hi + lo.
+ * Returns NaN when the thread saw an Inf or NaN in v (each element times 0, summed), else 0;
+ * the warps together see the whole tile. */
+__device__ __forceinline__ float decayed_v(uint32_t (&vh)[C / 16][4], uint32_t (&vl)[C / 16][4],
+                                           const Smem &sm, uint32_t va, int L) {
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, m = lane >> 3, r8 = lane & 7;
+  const uint32_t a = va + (r8 + (m >> 1) * 8) * 128 + (((2 * warp + (m & 1)) ^ r8) << 4);
+  float seen = 0.0f;
 #pragma unroll
-  for (int mt = 0; mt < SR / 16; mt++)
+  for (int st = 0; st < C / 16; st++) {
+    uint32_t raw[4];
+    ldsm_x4_t(raw, a + st * 16 * 128);
+    const int j0 = 16 * st + 2 * (lane % 4);
 #pragma unroll
-    for (int nt = 0; nt < SC / 8; nt++)
-#pragma unroll
-      for (int e = 0; e < 4; e++) m = fmaxf(m, fabsf(s[mt][nt][e]));
-#pragma unroll
-  for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
-  if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
-}
-
-/* The intra- and inter-chunk products of the warps of row group WM (query rows 16 WM ..
- * 16 WM + 15, whose causal key blocks are jp <= WM), a template so that their loops have fixed
- * bounds. First o = q S and p = q k^T over the k16 steps of K, each step's fragments coming in
- * while the step before multiplies; then o times the row factors f0 (row i0) and f1 (row i0 +
- * 8), and p = scale exp(g (i - j)) (q_i . k_j) as the A operands pa of p v, the causal mask (on
- * the diagonal block only) a select, never a product with 0. qa, sa, ka: this thread's
- * ldmatrix addresses of q, sb and k at k16 step 0. */
-template <int WM>
-__device__ __forceinline__ float chunk_scores(float acc[OC / 8][4], uint32_t pa[C / 16][4],
-                                              const Smem &sm, uint32_t qa, uint32_t sa,
-                                              uint32_t ka, float f0, float f1, const elem *vt,
-                                              int L, float vf) {
-  const int lane = threadIdx.x % 32;
-  /* This chunk's decayed v for the state update first (vhi/vlo are free: every warp's update
-   * of the chunk before is done), inside the row group's code so that its shared-memory
-   * traffic runs among the products below (an H200 took 15% less time at B=4, T=8192, H=64
-   * than with it before the branch on the row group). */
-  const float seen = decay_v<NT>(sm, vt, L, vf, threadIdx.x);
-  float pc[2 * (WM + 1)][4];
-#pragma unroll
-  for (int t = 0; t < OC / 8; t++) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
-#pragma unroll
-  for (int t = 0; t < 2 * (WM + 1); t++) pc[t][0] = pc[t][1] = pc[t][2] = pc[t][3] = 0.0f;
-  uint32_t fa[2][4], fb[2][OC / 16][4], fk[2][WM + 1][4];
-#pragma unroll
-  for (int kk = 0; kk <= K / 16; kk++) {
-    if (kk < K / 16) {
-      const int x = kk & 1;
-      ldsm_x4(fa[x], qa + kk * 32);
-#pragma unroll
-      for (int np = 0; np < OC / 16; np++) ldsm_x4_t(fb[x][np], sa + kk * 16 * VLD * 2 + np * 32);
-#pragma unroll
-      for (int jp = 0; jp <= WM; jp++) ldsm_x4(fk[x][jp], ka + jp * 16 * QLD * 2 + kk * 32);
-    }
-    if (kk == 0) continue;
-    const int y = (kk - 1) & 1;
-#pragma unroll
-    for (int np = 0; np < OC / 16; np++) {
-      mma(acc[2 * np], fa[y], fb[y][np][0], fb[y][np][1]);
-      mma(acc[2 * np + 1], fa[y], fb[y][np][2], fb[y][np][3]);
-    }
-#pragma unroll
-    for (int jp = 0; jp <= WM; jp++) {
-      mma(pc[2 * jp], fa[y], fk[y][jp][0], fk[y][jp][1]);
-      mma(pc[2 * jp + 1], fa[y], fk[y][jp][2], fk[y][jp][3]);
-    }
-  }
-#pragma unroll
-  for (int t = 0; t < OC / 8; t++) {
-    acc[t][0] *= f0;
-    acc[t][1] *= f0;
-    acc[t][2] *= f1;
-    acc[t][3] *= f1;
-  }
-  const int i0 = WM * 16 + lane / 4;
-#pragma unroll
-  for (int jp = 0; jp <= WM; jp++) {
-#pragma unroll
-    for (int half = 0; half < 2; half++) {
-      const float *t = pc[2 * jp + half];
-      const int j = (2 * jp + half) * 8 + (lane % 4) * 2;
-      const bool diag = jp == WM;
-      const float p0 = !diag || i0 >= j ? sm.ds[i0 - j] * t[0] : 0.0f;
-      const float p1 = !diag || i0 >= j + 1 ? sm.ds[i0 - j - 1] * t[1] : 0.0f;
-      const float p2 = !diag || i0 + 8 >= j ? sm.ds[i0 + 8 - j] * t[2] : 0.0f;
-      const float p3 = !diag || i0 + 8 >= j + 1 ? sm.ds[i0 + 7 - j] * t[3] : 0.0f;
-      pa[jp][2 * half] = pack2(p0, p1);
-      pa[jp][2 * half + 1] = pack2(p2, p3);
+    for (int e = 0; e < 4; e++) {
+      const int j = j0 + (e >= 2 ? 8 : 0);
+      const float d0 = j < L ? sm.dv[L - 1 - j] : 0.0f;
+      const float d1 = j + 1 < L ? sm.dv[L - 2 - j] : 0.0f;
+      const float2 f = unpack2(raw[e]);
+      seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
+      const float x0 = f.x * d0, x1 = f.y * d1;
+      vh[st][e] = pack2(x0, x1);
+      const float2 t = unpack2(vh[st][e]);
+      vl[st][e] = pack2(x0 - t.x, x1 - t.y);
     }
   }
   return seen;
 }
 
-/* o += p v for the warps of row group WM, over the key blocks jp <= WM (va: this thread's
- * ldmatrix address of v at key block 0). On the diagonal block p is 0 above the diagonal, and
- * 0 * Inf would be NaN: in a chunk with an Inf or NaN in v (rare: vbad), such a v enters the
- * diagonal block as 0 and nonfinite_v_term adds its products at and below the diagonal only. */
-template <int WM>
-__device__ __forceinline__ void chunk_pv(float acc[OC / 8][4], const uint32_t pa[C / 16][4],
-                                         uint32_t va, bool vbad, const elem *qt, const elem *kt,
-                                         const elem *vt, const Smem &sm, float scale, int col0) {
-  const int lane = threadIdx.x % 32, i0 = WM * 16 + lane / 4;
+/* S^T = exp(g L) S^T + (vhi + vlo)^T k, issued (not waited for). kb: the k tile's MN-major
+ * descriptor. */
+__device__ __forceinline__ void update_state(float (&s)[SN], const uint32_t (&vh)[C / 16][4],
+                                             const uint32_t (&vl)[C / 16][4], uint64_t kb) {
 #pragma unroll
-  for (int jp = 0; jp <= WM; jp++) {
-    uint32_t nonfinite = 0;
+  for (int st = 0; st < C / 16; st++) {
+    wg_rs64(s, vh[st], kb + ((st * 16 * 128) >> 4));
+    wg_rs64(s, vl[st], kb + ((st * 16 * 128) >> 4));
+  }
+}
+
+/* The v tile with its Inf and NaN elements set to 0 (the rare path of a chunk that has some). */
+__device__ __noinline__ void zero_nonfinite_v(elem *vt) {
+  for (int x = threadIdx.x; x < C * VT / 8; x += NT) {
+    uint4 *p = reinterpret_cast<uint4 *>(vt) + x;
+    uint4 u = *p;
+    uint32_t *w = reinterpret_cast<uint32_t *>(&u);
 #pragma unroll
-    for (int np = 0; np < OC / 16; np++) {
-      uint32_t b[4];
-      ldsm_x4_t(b, va + jp * 16 * VLD * 2 + np * 32);
-      if (vbad && jp == WM) {
-#pragma unroll
-        for (int r = 0; r < 4; r++) {
-          const uint32_t bad = __vcmpeq2(b[r] & kExp2, kExp2); /* per half: exponent all ones */
-          b[r] &= ~bad;
-          nonfinite |= bad;
-        }
-      }
-      mma(acc[2 * np], pa[jp], b[0], b[1]);
-      mma(acc[2 * np + 1], pa[jp], b[2], b[3]);
-    }
-    if (vbad && jp == WM && __any_sync(0xffffffffu, nonfinite != 0)) {
-#pragma unroll
-      for (int t = 0; t < OC / 8; t++)
-#pragma unroll
-        for (int e = 0; e < 4; e++)
-          acc[t][e] += nonfinite_v_term(qt, kt, vt, VLD, sm.dd, scale, jp * 16, i0 + (e >= 2 ? 8 : 0),
-                                        col0 + (lane % 4) * 2 + t * 8 + (e & 1));
-    }
+    for (int r = 0; r < 4; r++) w[r] &= ~__vcmpeq2(w[r] & kExp2, kExp2);
+    *p = u;
   }
 }
 
 /* Local states of the runs: run seg (< segments - 1; with STATES_ONLY every run) from a zero
  * state into workspace slot seg + 1, for the combine kernel. With STATES_ONLY and one run: the
  * whole sequence from the initial state into the final state, with no workspace. */
-__global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
+__global__ void __launch_bounds__(NT, MINB) states_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
   const Work w = block_work(P, blockIdx.y);
   fill_decays(sm, w.g, P.scale);
+  fill_vdecays(sm, w.g, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f);
   const int64_t KV = (int64_t)K * V;
   const bool whole = P.segments == 1;
-  float s[SR / 16][SC / 8][4];
+  float s[SN];
   load_state(s, whole && P.s0 ? P.s0 + w.pair * KV : nullptr, w);
   const int64_t n = w.chunk1 - w.chunk0;
 #pragma unroll
@@ -637,33 +534,41 @@ __global__ void __launch_bounds__(NT) states_kernel(lta_cuda_params P) {
     const int64_t c = w.chunk0 + it;
     const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
     cp_wait<STAGES - 2>();
+    fence_async_smem();
     __syncthreads();
     if (it + STAGES - 1 < n) load_chunk<false>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
-    const elem *b = sm.stage(it);
-    decay_v<NT>(sm, b + 2 * C * QLD, L, P.flags & LTA_PASS_ABSORB_SCALE ? P.scale : 1.0f, threadIdx.x);
-    __syncthreads();
+    const uint32_t b = smem_addr(sm.stage(it));
+    uint32_t vh[C / 16][4], vl[C / 16][4];
+    decayed_v(vh, vl, sm, b + V_AT * 2, L);
     const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0; /* as main_kernel's */
-    update_state(s, sm, b + C * QLD, sm.dd[L - sh]);
+    const float dL = sm.dd[L - sh];
+#pragma unroll
+    for (int i = 0; i < SN; i++) s[i] *= dL;
+    wg_fence();
+    update_state(s, vh, vl, gdesc(b + K_AT * 2, C * 128, 1024));
+    wg_commit();
+    wg_wait<0>();
+    wg_keep(s);
   }
+  cp_wait<0>();
   float *dst = whole ? (P.s1 ? P.s1 + w.pair * KV : nullptr)
                      : P.ws + (w.pair * ws_slots(P) + w.seg + 1) * KV;
   if (dst) store_state(s, dst, w);
 }
 
 /* The outputs (and the final states) of one run of chunks per block. */
-__global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
+__global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
   extern __shared__ __align__(16) char smem_raw[];
   const Smem sm(smem_raw);
   if (!seqlens_ok(P)) return;
   const Work w = block_work(P, blockIdx.y);
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int wm = warp % (NT / 32 / WN), wn = warp / (NT / 32 / WN);
   fill_decays(sm, w.g, P.scale);
   const int64_t KV = (int64_t)K * V;
   const float *entering = P.segments > 1 ? P.ws + (w.pair * ws_slots(P) + w.seg) * KV
                                          : (P.s0 ? P.s0 + w.pair * KV : nullptr);
-  float s[SR / 16][SC / 8][4];
+  float s[SN];
   load_state(s, entering, w);
   state_amax(s, sm);
   __syncthreads();
@@ -671,14 +576,11 @@ __global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
   const int64_t n = w.chunk1 - w.chunk0;
   /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
   const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
-  const float qf = absorb ? 1.0f : P.scale, vf = absorb ? P.scale : 1.0f;
-  /* This thread's byte offsets of its ldmatrix rows: q from its stage's start, k and v from
-   * their tiles' starts (k16 step 0, column group 0), and sb's address. */
-  const int m = lane >> 3;
-  const uint32_t q_off = (uint32_t)((wm * 16 + (lane & 15)) * QLD + (lane >> 4) * 8) * 2;
-  const uint32_t k_off = (uint32_t)(((lane & 7) + (m >> 1) * 8) * QLD + (m & 1) * 8) * 2;
-  const uint32_t v_off = (uint32_t)(((lane & 7) + (m & 1) * 8) * VLD + wn * OC + (m >> 1) * 8) * 2;
-  const uint32_t sb_a = smem_addr(sm.sb) + v_off;
+  const float qf = absorb ? 1.0f : P.scale;
+  fill_vdecays(sm, w.g, absorb ? P.scale : 1.0f);
+  const uint64_t sbd = gdesc(smem_addr(sm.sb), 16, 1024);
+  /* This thread's output rows i0 and i0 + 8, and its first column. */
+  const int i0 = 16 * warp + lane / 4, col = 2 * (lane % 4);
 #pragma unroll
   for (int st = 0; st < STAGES - 1; st++) {
     if (st < n) load_chunk<true>(w, w.chunk0 + st, sm.stage(st));
@@ -688,46 +590,134 @@ __global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
     const int64_t c = w.chunk0 + it;
     const int L = (int)(w.len - c * C < C ? w.len - c * C : C);
     cp_wait<STAGES - 2>();
+    fence_async_smem(); /* this thread's cp.async rows and sb writes, for the tensor cores */
     __syncthreads();
     if (it + STAGES - 1 < n) load_chunk<true>(w, c + STAGES - 1, sm.stage(it + STAGES - 1));
     cp_commit();
-    const elem *qt = sm.stage(it), *kt = qt + C * QLD, *vt = kt + C * QLD;
+    elem *qt = sm.stage(it), *kt = qt + K_AT, *vt = qt + V_AT;
+    const uint32_t qa = smem_addr(qt), ka = qa + K_AT * 2, va = qa + V_AT * 2;
+    const uint64_t qd = gdesc(qa, 16, 1024), kd = gdesc(ka, 16, 1024);
 
-    /* Row factors of the inter-chunk term; sh is 1 on a sequence's first chunk when its first
-     * token leaves the initial state undecayed. */
-    const int i0 = wm * 16 + lane / 4;
-    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
-    const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
-    /* o = q S (inter-chunk) and p = q k^T (intra-chunk), by the warp's row group. */
-    float acc[OC / 8][4], seen;
-    uint32_t pa[C / 16][4];
-    const uint32_t qa = smem_addr(qt) + q_off, ka = smem_addr(kt) + k_off;
-    if (wm == 0) seen = chunk_scores<0>(acc, pa, sm, qa, sb_a, ka, f0, f1, vt, L, vf);
-    else seen = chunk_scores<1>(acc, pa, sm, qa, sb_a, ka, f0, f1, vt, L, vf);
-    /* vhi/vlo written; every warp is done reading sb; whether any v of the chunk is Inf or NaN. */
-    const bool vbad = __syncthreads_or(seen != 0.0f);
-    const uint32_t va = smem_addr(vt) + v_off;
-    if (wm == 0) chunk_pv<0>(acc, pa, va, vbad, qt, kt, vt, sm, P.scale, wn * OC);
-    else chunk_pv<1>(acc, pa, va, vbad, qt, kt, vt, sm, P.scale, wn * OC);
-    update_state(s, sm, kt, sm.dd[L - sh]);
-    state_amax(s, sm);
-    /* The output rows, two elements per store. */
-    const int64_t oi = w.o0 + (c * C + i0) * w.ostep + wn * OC + (lane % 4) * 2;
-    if (P.flags & LTA_PASS_OUT_F32) {
-      float *o0 = (float *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+    /* o = q S and p = q k^T, two groups in flight. */
+    float o[32], p[32];
+    wg_fence();
 #pragma unroll
-      for (int t = 0; t < OC / 8; t++) {
-        if (i0 < L) *reinterpret_cast<float2 *>(o0 + t * 8) = make_float2(acc[t][0], acc[t][1]);
-        if (i0 + 8 < L) *reinterpret_cast<float2 *>(o1 + t * 8) = make_float2(acc[t][2], acc[t][3]);
+    for (int kk = 0; kk < K / 16; kk++) {
+      const uint32_t off = ((kk / 4) * C * 128 + (kk % 4) * 32) >> 4;
+      if (kk == 0) wg_ss64<0>(o, qd + off, sbd + off);
+      else wg_ss64<1>(o, qd + off, sbd + off);
+    }
+    wg_commit();
+#pragma unroll
+    for (int kk = 0; kk < K / 16; kk++) {
+      const uint32_t off = ((kk / 4) * C * 128 + (kk % 4) * 32) >> 4;
+      if (kk == 0) wg_ss64<0>(p, qd + off, kd + off);
+      else wg_ss64<1>(p, qd + off, kd + off);
+    }
+    wg_commit();
+    /* Meanwhile the decayed v, and the state update behind them (a third group: S is no
+     * operand of the two above, and sb holds its rounded copy). */
+    uint32_t vh[C / 16][4], vl[C / 16][4];
+    const float seen = decayed_v(vh, vl, sm, va, L);
+    /* sh is 1 on a sequence's first chunk when its first token leaves the initial state
+     * undecayed. */
+    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
+    const float dL = sm.dd[L - sh];
+#pragma unroll
+    for (int i = 0; i < SN; i++) s[i] *= dL;
+    wg_fence();
+    update_state(s, vh, vl, gdesc(ka, C * 128, 1024));
+    wg_commit();
+
+    /* o times the row factors; p = scale exp(g (i - j)) (q_i . k_j) for j <= i, else 0 (a
+     * select), as A operands. */
+    const float f0 = qf * sm.dd[i0 + 1 - sh] * up, f1 = qf * sm.dd[i0 + 9 - sh] * up;
+    wg_wait<1>();
+    wg_keep(o);
+    wg_keep(p);
+#pragma unroll
+    for (int t = 0; t < 8; t++) {
+      o[4 * t] *= f0;
+      o[4 * t + 1] *= f0;
+      o[4 * t + 2] *= f1;
+      o[4 * t + 3] *= f1;
+    }
+    uint32_t pa[C / 16][4];
+#pragma unroll
+    for (int t = 0; t < 8; t++) {
+      const int j = 8 * t + col;
+      const float p0 = i0 >= j ? sm.ds[i0 - j] * p[4 * t] : 0.0f;
+      const float p1 = i0 >= j + 1 ? sm.ds[i0 - j - 1] * p[4 * t + 1] : 0.0f;
+      const float p2 = i0 + 8 >= j ? sm.ds[i0 + 8 - j] * p[4 * t + 2] : 0.0f;
+      const float p3 = i0 + 8 >= j + 1 ? sm.ds[i0 + 7 - j] * p[4 * t + 3] : 0.0f;
+      pa[t / 2][(t & 1) * 2] = pack2(p0, p1);
+      pa[t / 2][(t & 1) * 2 + 1] = pack2(p2, p3);
+    }
+    /* Every warp is done reading sb (q S) and v (the decayed v); whether any v of the chunk is
+     * Inf or NaN: then p's zeros above the diagonal would make NaN of it, so v enters p v with
+     * those elements 0 (the update in flight reads k, not v) and nonfinite_v_term adds their
+     * products at and below the diagonal. */
+    const bool vbad = __syncthreads_or(seen != 0.0f);
+    if (vbad) {
+      zero_nonfinite_v(vt);
+      fence_async_smem();
+      __syncthreads();
+    }
+    wg_fence();
+    const uint64_t vd = gdesc(va, C * 128, 1024);
+#pragma unroll
+    for (int st = 0; st < C / 16; st++) wg_rs64(o, pa[st], vd + ((st * 16 * 128) >> 4));
+    wg_commit();
+
+    wg_wait<0>();
+    wg_keep(o);
+    wg_keep(s);
+    if (vbad) {
+      const elem *vr = w.vb + c * C * w.vstep;
+#pragma unroll
+      for (int t = 0; t < 8; t++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+          const int i = i0 + (e >= 2 ? 8 : 0);
+          if (i < L) o[4 * t + e] += nonfinite_v_term(qt, kt, vr, w.vstep, sm.dd, P.scale, 0, i, 8 * t + col + (e & 1));
+        }
+    }
+    if (P.flags & LTA_PASS_OUT_F32) {
+      /* The output rows, two elements per store. */
+      float *o0 = (float *)P.o + w.o0 + (c * C + i0) * w.ostep + col, *o1 = o0 + 8 * w.ostep;
+#pragma unroll
+      for (int t = 0; t < 8; t++) {
+        if (i0 < L) *reinterpret_cast<float2 *>(o0 + t * 8) = make_float2(o[4 * t], o[4 * t + 1]);
+        if (i0 + 8 < L) *reinterpret_cast<float2 *>(o1 + t * 8) = make_float2(o[4 * t + 2], o[4 * t + 3]);
       }
     } else {
-      elem *o0 = (elem *)P.o + oi, *o1 = o0 + 8 * w.ostep;
+      /* Through shared memory (this warp's 2 KB of the stage's q tile, which no product reads
+       * any more): stmatrix the warp's 16 rows (16-byte column x of row r at x ^ (r % 8)), then
+       * 16-byte stores, 8 lanes a row. */
+      if (vbad) __syncthreads(); /* every warp's nonfinite_v_term is done with q */
+      const int m = lane >> 3, r8 = lane & 7;
+      const uint32_t stg = qa + warp * 2048, srow = stg + (r8 + (m & 1) * 8) * 128;
 #pragma unroll
-      for (int t = 0; t < OC / 8; t++) {
-        if (i0 < L) *reinterpret_cast<uint32_t *>(o0 + t * 8) = pack2(acc[t][0], acc[t][1]);
-        if (i0 + 8 < L) *reinterpret_cast<uint32_t *>(o1 + t * 8) = pack2(acc[t][2], acc[t][3]);
+      for (int t = 0; t < 8; t += 2) {
+        const int tt = t + (m >> 1);
+        asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
+                         srow + ((tt ^ r8) << 4)),
+                     "r"(pack2(o[4 * t], o[4 * t + 1])), "r"(pack2(o[4 * t + 2], o[4 * t + 3])),
+                     "r"(pack2(o[4 * t + 4], o[4 * t + 5])), "r"(pack2(o[4 * t + 6], o[4 * t + 7])));
+      }
+      __syncwarp();
+      elem *ob = (elem *)P.o + w.o0 + (c * C + 16 * warp + m) * w.ostep + r8 * 8;
+#pragma unroll
+      for (int k4 = 0; k4 < 4; k4++) {
+        const int row = 4 * k4 + m;
+        uint4 x;
+        asm volatile("ld.shared.v4.b32 {%0,%1,%2,%3}, [%4];\n"
+                     : "=r"(x.x), "=r"(x.y), "=r"(x.z), "=r"(x.w)
+                     : "r"(stg + row * 128 + ((r8 ^ (row & 7)) << 4)));
+        if (16 * warp + row < L) *reinterpret_cast<uint4 *>(ob + 4 * k4 * w.ostep) = x;
       }
     }
+    state_amax(s, sm);
     __syncthreads(); /* every warp's |S| max is in sm.amax */
     /* sb is free: every warp read it (q S) before the barrier above. */
     up = round_state(s, sm);
@@ -735,8 +725,6 @@ __global__ void __launch_bounds__(NT, 4) main_kernel(lta_cuda_params P) {
   cp_wait<0>();
   if (P.s1 && w.seg == P.segments - 1) store_state(s, P.s1 + w.pair * KV, w);
 }
-
-
 
 /* Blocks of the main kernel a multiprocessor holds at once (asked once; 0 until known). */
 static int blocks_per_sm() {
