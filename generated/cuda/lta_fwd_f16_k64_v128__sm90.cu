@@ -598,6 +598,14 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
     const uint32_t qa = smem_addr(qt), ka = qa + K_AT * 2, va = qa + V_AT * 2;
     const uint64_t qd = gdesc(qa, 16, 1024), kd = gdesc(ka, 16, 1024);
 
+    /* S = exp(g L) S for the update below, here, while no product is in flight (ptxas would
+     * otherwise wait for all of them before touching S); sh is 1 on a sequence's first chunk
+     * when its first token leaves the initial state undecayed. */
+    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
+    const float dL = sm.dd[L - sh];
+#pragma unroll
+    for (int i = 0; i < SN; i++) s[i] *= dL;
+
     /* o = q S and p = q k^T, two groups in flight. */
     float o[32], p[32];
     wg_fence();
@@ -619,12 +627,6 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
      * operand of the two above, and sb holds its rounded copy). */
     uint32_t vh[C / 16][4], vl[C / 16][4];
     const float seen = decayed_v(vh, vl, sm, va, L);
-    /* sh is 1 on a sequence's first chunk when its first token leaves the initial state
-     * undecayed. */
-    const int sh = c == 0 && (P.flags & LTA_PASS_UNDECAYED_START) ? 1 : 0;
-    const float dL = sm.dd[L - sh];
-#pragma unroll
-    for (int i = 0; i < SN; i++) s[i] *= dL;
     wg_fence();
     update_state(s, vh, vl, gdesc(ka, C * 128, 1024));
     wg_commit();
