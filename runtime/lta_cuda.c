@@ -70,9 +70,10 @@ unsigned lta_cuda_targets(lta_status *st, const char *fn) {
                    fn, dev, d->major, d->minor);
     return 0;
   }
-  /* The sm80 kernels carry PTX, so newer devices run them too; sm90 code runs on 9.x only. */
+  /* The sm80 kernels carry PTX, so newer devices run them too; sm90 code is sm_90a machine code
+   * (warpgroup MMA), which runs on compute capability 9.0 only. */
   unsigned mask = (1u << LTA_TARGET_CUDA) | (1u << LTA_TARGET_SM80);
-  if (d->major == 9) mask |= 1u << LTA_TARGET_SM90;
+  if (d->major == 9 && d->minor == 0) mask |= 1u << LTA_TARGET_SM90;
   return mask;
 }
 
