@@ -569,7 +569,8 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
   __syncthreads();
   float up = round_state(s, sm);
   const int64_t n = w.chunk1 - w.chunk0;
-  /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S, vf the state's v. */
+  /* The backward's passes (lta_kernel.h LTA_PASS_*): qf scales q S; the state's v takes the
+   * scale instead (in dv) with ABSORB_SCALE. */
   const bool absorb = P.flags & LTA_PASS_ABSORB_SCALE;
   const float qf = absorb ? 1.0f : P.scale;
   fill_vdecays(sm, w.g, absorb ? P.scale : 1.0f);
