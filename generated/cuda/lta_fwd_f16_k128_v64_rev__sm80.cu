@@ -322,6 +322,40 @@ __device__ __forceinline__ void fill_decays(const Smem &sm, float g, float scale
 /* Exponent bits of both halves of a packed pair: all ones = Inf or NaN. */
 constexpr uint32_t kExp2 = 0x7c007c00u;
 
+/* A packed pair of v times its decays d0, d1, as hi + lo of the input type (hi + lo keeps the
+ * product's fp32 accuracy); seen collects each element times 0 (NaN once one is Inf or NaN). */
+__device__ __forceinline__ void decay_pair(uint32_t v, float d0, float d1, uint32_t &hi,
+                                           uint32_t &lo, float &seen) {
+  const float2 f = unpack2(v);
+  seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
+  const float a = f.x * d0, b = f.y * d1;
+  hi = pack2(a, b);
+  const float2 t = unpack2(hi);
+  lo = pack2(a - t.x, b - t.y);
+}
+
+/* f16: this warp's largest |S| (m, this thread's) into sm.amax[warp]. */
+__device__ __forceinline__ void store_warp_amax(float m, const Smem &sm) {
+#pragma unroll
+  for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
+  if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
+}
+
+/* f16: the power of two 2^e that keeps the rounded state below 2^15 (every warp's |S| max is
+ * in sm.amax; NaN counts as 0): *up = 2^e, returns 2^-e (both 1 when it fits already). */
+__device__ __forceinline__ float state_scale(const Smem &sm, float *up) {
+  float m = 0.0f;
+#pragma unroll
+  for (int x = 0; x < NT / 32; x++) m = fmaxf(m, sm.amax[x]);
+  *up = 1.0f;
+  if (m > 16384.0f && m <= 3.0e38f) {
+    const int e = ilogbf(m) - 14;
+    *up = ldexpf(1.0f, e);
+    return ldexpf(1.0f, -e);
+  }
+  return 1.0f;
+}
+
 /* The rare path of a diagonal block whose v holds an Inf or NaN (the mma took it as 0): the sum
  * of p[i][j] v[j][c] over the j <= i of the block where v[j][c] (at vr[j * vstep + c]) is not finite, with
  * p[i][j] = scale exp(g (i - j)) (q_i . k_j) recomputed in fp32 and rounded as the mma's operand.
@@ -361,14 +395,7 @@ __device__ __forceinline__ float decay_v(const Smem &sm, const elem *vt, int L, 
     const uint32_t *src = reinterpret_cast<const uint32_t *>(&in);
     uint32_t *h = reinterpret_cast<uint32_t *>(&hi), *l = reinterpret_cast<uint32_t *>(&lo);
 #pragma unroll
-    for (int e = 0; e < 4; e++) {
-      const float2 f = unpack2(src[e]);
-      seen = fmaf(f.x, 0.0f, fmaf(f.y, 0.0f, seen));
-      const float a = f.x * d, b = f.y * d;
-      h[e] = pack2(a, b);
-      const float2 t = unpack2(h[e]);
-      l[e] = pack2(a - t.x, b - t.y);
-    }
+    for (int e = 0; e < 4; e++) decay_pair(src[e], d, d, h[e], l[e], seen);
     *reinterpret_cast<uint4 *>(sm.vhi + j * VLD + col) = hi;
     *reinterpret_cast<uint4 *>(sm.vlo + j * VLD + col) = lo;
   }
@@ -462,14 +489,7 @@ __device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], 
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int r0 = (warp % SMR) * SR + lane / 4, c0 = (warp / SMR) * SC + (lane % 4) * 2;
   float inv = 1.0f, up = 1.0f;
-  float m = 0.0f;
-#pragma unroll
-  for (int x = 0; x < NT / 32; x++) m = fmaxf(m, sm.amax[x]);
-  if (m > 16384.0f && m <= 3.0e38f) {
-    const int e = ilogbf(m) - 14;
-    inv = ldexpf(1.0f, -e);
-    up = ldexpf(1.0f, e);
-  }
+  inv = state_scale(sm, &up);
 #pragma unroll
   for (int mt = 0; mt < SR / 16; mt++)
 #pragma unroll
@@ -492,9 +512,7 @@ __device__ __forceinline__ void state_amax(const float s[SR / 16][SC / 8][4], co
     for (int nt = 0; nt < SC / 8; nt++)
 #pragma unroll
       for (int e = 0; e < 4; e++) m = fmaxf(m, fabsf(s[mt][nt][e]));
-#pragma unroll
-  for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
-  if (threadIdx.x % 32 == 0) sm.amax[threadIdx.x / 32] = m;
+  store_warp_amax(m, sm);
 }
 
 /* The intra- and inter-chunk products of the warps of row group WM (query rows 16 WM ..
