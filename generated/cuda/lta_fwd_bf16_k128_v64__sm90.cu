@@ -181,6 +181,11 @@ __device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], uint32_t a) {
   asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(a));
 }
+/* stmatrix (sm_90): four 8 x 8 tiles of 16-bit pairs, lane l naming row l % 8 of tile l / 8. */
+__device__ __forceinline__ void stsm_x4(uint32_t a, uint32_t x0, uint32_t x1, uint32_t x2, uint32_t x3) {
+  asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(a), "r"(x0),
+               "r"(x1), "r"(x2), "r"(x3));
+}
 
 /* d += a (16x16, row) * b (16x8, col), fp32 accumulation. */
 __device__ __forceinline__ void mma(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
@@ -477,9 +482,7 @@ __device__ __forceinline__ float round_state(const float (&s)[SN], const Smem &s
     const uint32_t x1 = pack2(s[4 * t + 2] * inv, s[4 * t + 3] * inv);
     const uint32_t x2 = pack2(s[4 * t + 4] * inv, s[4 * t + 5] * inv);
     const uint32_t x3 = pack2(s[4 * t + 6] * inv, s[4 * t + 7] * inv);
-    asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
-                     row + (tt / 8) * VT * 128 + (((tt % 8) ^ r8) << 4)),
-                 "r"(x0), "r"(x1), "r"(x2), "r"(x3));
+    stsm_x4(row + (tt / 8) * VT * 128 + (((tt % 8) ^ r8) << 4), x0, x1, x2, x3);
   }
   return up;
 }
@@ -727,10 +730,8 @@ __global__ void __launch_bounds__(NT, MINB) main_kernel(lta_cuda_params P) {
 #pragma unroll
       for (int t = 0; t < 8; t += 2) {
         const int tt = t + (m >> 1);
-        asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
-                         srow + ((tt ^ r8) << 4)),
-                     "r"(pack2(o[4 * t], o[4 * t + 1])), "r"(pack2(o[4 * t + 2], o[4 * t + 3])),
-                     "r"(pack2(o[4 * t + 4], o[4 * t + 5])), "r"(pack2(o[4 * t + 6], o[4 * t + 7])));
+        stsm_x4(srow + ((tt ^ r8) << 4), pack2(o[4 * t], o[4 * t + 1]), pack2(o[4 * t + 2], o[4 * t + 3]),
+                pack2(o[4 * t + 4], o[4 * t + 5]), pack2(o[4 * t + 6], o[4 * t + 7]));
       }
       __syncwarp();
       elem *ob = (elem *)P.o + w.o0 + (c * C + 16 * warp + m) * w.ostep + r8 * 8;

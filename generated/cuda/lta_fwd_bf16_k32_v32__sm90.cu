@@ -179,6 +179,11 @@ __device__ __forceinline__ void ldsm_x4_t(uint32_t r[4], uint32_t a) {
   asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(a));
 }
+/* stmatrix (sm_90): four 8 x 8 tiles of 16-bit pairs, lane l naming row l % 8 of tile l / 8. */
+__device__ __forceinline__ void stsm_x4(uint32_t a, uint32_t x0, uint32_t x1, uint32_t x2, uint32_t x3) {
+  asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(a), "r"(x0),
+               "r"(x1), "r"(x2), "r"(x3));
+}
 
 /* d += a (16x16, row) * b (16x8, col), fp32 accumulation. */
 __device__ __forceinline__ void mma(float d[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
@@ -501,9 +506,7 @@ __device__ __forceinline__ float round_state(const float s[SR / 16][SC / 8][4], 
       const uint32_t x1 = pack2(s[mt][nt][2] * inv, s[mt][nt][3] * inv);
       const uint32_t x2 = pack2(s[mt][nt + 1][0] * inv, s[mt][nt + 1][1] * inv);
       const uint32_t x3 = pack2(s[mt][nt + 1][2] * inv, s[mt][nt + 1][3] * inv);
-      asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1,%2,%3,%4};\n" ::"r"(
-                       smem_addr(sm.sb + (rr + mt * 16) * VLD + cc + nt * 8)),
-                   "r"(x0), "r"(x1), "r"(x2), "r"(x3));
+      stsm_x4(smem_addr(sm.sb + (rr + mt * 16) * VLD + cc + nt * 8), x0, x1, x2, x3);
     }
   return up;
 }
